@@ -1,0 +1,248 @@
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  newCredentials,
+  REGISTER,
+  registerUser,
+  type SignedIn,
+  startTestApp,
+  type TestApp,
+} from "../../test/support/test-app.js";
+
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken user { id username } } }`;
+const REFRESH = `mutation($token: String) { refreshToken(refreshToken: $token) { accessToken refreshToken user { id } } }`;
+const ME = `{ me { id username email isAdmin } }`;
+
+let app: TestApp;
+let first: SignedIn & { password: string };
+
+beforeAll(async () => {
+  app = await startTestApp({ AUTH_RATE_LIMIT_PER_ACCOUNT: "3", AUTH_RATE_LIMIT_PER_IP: "1000" });
+  first = await registerUser(app, "first");
+});
+afterAll(() => app?.close());
+
+const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
+  result.errors?.[0]?.extensions?.code;
+
+describe("accounts", () => {
+  it("makes the first account admin and later ones not", async () => {
+    expect(first.user.isAdmin).toBe(true);
+    const second = await registerUser(app, "second");
+    expect(second.user.isAdmin).toBe(false);
+  });
+
+  it("signs in with username or e-mail, case-insensitively", async () => {
+    const credentials = newCredentials("login");
+    await app.gql(REGISTER, { input: credentials });
+    for (const login of [credentials.username.toUpperCase(), credentials.email.toUpperCase()]) {
+      const result = await app.gql<{ login: SignedIn }>(LOGIN, {
+        input: { login, password: credentials.password },
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.login.user.username).toBe(credentials.username);
+    }
+  });
+
+  it("answers me with the signed-in user", async () => {
+    const result = await app.gql<{ me: SignedIn["user"] }>(ME, {}, { token: first.accessToken });
+    expect(result.data?.me).toMatchObject({ id: first.user.id, username: first.user.username });
+  });
+
+  it("rejects a taken username or e-mail with CONFLICT", async () => {
+    const credentials = newCredentials("dup");
+    await app.gql(REGISTER, { input: credentials });
+    const sameName = await app.gql(REGISTER, {
+      input: { ...newCredentials("other"), username: credentials.username.toUpperCase() },
+    });
+    expect(codeOf(sameName)).toBe("CONFLICT");
+    const sameEmail = await app.gql(REGISTER, {
+      input: { ...newCredentials("other"), email: credentials.email },
+    });
+    expect(codeOf(sameEmail)).toBe("CONFLICT");
+  });
+
+  it("validates input with BAD_USER_INPUT and refuses passwords over 72 bytes instead of truncating", async () => {
+    const shortName = await app.gql(REGISTER, { input: { ...newCredentials(), username: "ab" } });
+    expect(codeOf(shortName)).toBe("BAD_USER_INPUT");
+    const badEmail = await app.gql(REGISTER, { input: { ...newCredentials(), email: "not-an-email" } });
+    expect(codeOf(badEmail)).toBe("BAD_USER_INPUT");
+    // 37 two-byte characters: 37 characters but 74 bytes.
+    const longPassword = await app.gql(REGISTER, {
+      input: { ...newCredentials(), password: "ä".repeat(37) },
+    });
+    expect(codeOf(longPassword)).toBe("BAD_USER_INPUT");
+    expect(longPassword.errors?.[0]?.message).toMatch(/72 bytes/);
+  });
+
+  it("hands browsers the refresh token as an httpOnly SameSite=Lax cookie", async () => {
+    const result = await app.gql(REGISTER, { input: newCredentials("cookie") });
+    const cookie = result.response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^xqt5_refresh=ey/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\/graphql/);
+    expect(cookie).not.toMatch(/Secure/); // plain http here; https adds Secure
+  });
+});
+
+describe("tokens", () => {
+  it("rotates refresh tokens; reusing a rotated one ends the whole session, newer tokens included", async () => {
+    const user = await registerUser(app, "rotate");
+    const rotated = await app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken });
+    expect(rotated.errors).toBeUndefined();
+    const newer = rotated.data!.refreshToken;
+    expect(newer.refreshToken).not.toBe(user.refreshToken);
+
+    const reuse = await app.gql(REFRESH, { token: user.refreshToken });
+    expect(codeOf(reuse)).toBe("UNAUTHENTICATED");
+    const newerAfterReuse = await app.gql(REFRESH, { token: newer.refreshToken });
+    expect(codeOf(newerAfterReuse)).toBe("UNAUTHENTICATED");
+    const accessAfterReuse = await app.gql(ME, {}, { token: newer.accessToken });
+    expect(codeOf(accessAfterReuse)).toBe("UNAUTHENTICATED");
+  });
+
+  it("refreshes from the cookie when no argument is given", async () => {
+    const result = await app.gql(REGISTER, { input: newCredentials("cookie2") });
+    const cookie = (result.response.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const refreshed = await app.gql<{ refreshToken: SignedIn }>(REFRESH, {}, { headers: { cookie } });
+    expect(refreshed.errors).toBeUndefined();
+    expect(refreshed.data?.refreshToken.accessToken).toBeTruthy();
+  });
+
+  it("rejects alg:none, wrong-signature, expired and refresh-as-access tokens with UNAUTHENTICATED", async () => {
+    const [header, payload] = first.accessToken.split(".");
+    const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+    const wrongSignature = `${header}.${payload}.${"A".repeat(43)}`;
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    const expired = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode("some-other-secret-that-is-long-enough"));
+    for (const token of [none, wrongSignature, expired, first.refreshToken, "garbage"]) {
+      const result = await app.gql(ME, {}, { token });
+      expect(codeOf(result), token).toBe("UNAUTHENTICATED");
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it("rejects an expired token signed with the right secret, saying it expired", async () => {
+    const { signer } = app.app.services;
+    const claims = JSON.parse(Buffer.from(first.accessToken.split(".")[1]!, "base64url").toString());
+    const shortLived = new (signer.constructor as typeof import("./tokens.js").TokenSigner)(
+      (signer as unknown as { secret: Uint8Array }).secret,
+      -10,
+      60,
+    );
+    const { token } = await shortLived.signAccess({
+      userId: claims.sub,
+      sessionId: claims.sid,
+      tokenVersion: claims.ver,
+    });
+    const result = await app.gql(ME, {}, { token });
+    expect(codeOf(result)).toBe("UNAUTHENTICATED");
+    expect(result.errors?.[0]?.message).toMatch(/expired/);
+  });
+});
+
+describe("sessions", () => {
+  it("logout ends the session: its access and refresh tokens stop working", async () => {
+    const user = await registerUser(app, "logout");
+    const result = await app.gql<{ logout: boolean }>(`mutation { logout }`, {}, { token: user.accessToken });
+    expect(result.data?.logout).toBe(true);
+    expect(result.response.headers.get("set-cookie")).toMatch(/xqt5_refresh=;/);
+    expect(codeOf(await app.gql(ME, {}, { token: user.accessToken }))).toBe("UNAUTHENTICATED");
+    expect(codeOf(await app.gql(REFRESH, { token: user.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+
+  it("logoutEverywhere ends every session of the user", async () => {
+    const user = await registerUser(app, "everywhere");
+    const other = await app.gql<{ login: SignedIn }>(LOGIN, {
+      input: { login: user.user.username, password: user.password },
+    });
+    await app.gql(`mutation { logoutEverywhere }`, {}, { token: user.accessToken });
+    for (const token of [user.accessToken, other.data!.login.accessToken]) {
+      expect(codeOf(await app.gql(ME, {}, { token }))).toBe("UNAUTHENTICATED");
+    }
+    expect(codeOf(await app.gql(REFRESH, { token: other.data!.login.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+
+  it("changePassword keeps this session, ends the others, and the new password works", async () => {
+    const user = await registerUser(app, "chpw");
+    const other = await app.gql<{ login: SignedIn }>(LOGIN, {
+      input: { login: user.user.username, password: user.password },
+    });
+    const change = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
+    const wrong = await app.gql(
+      change,
+      { input: { currentPassword: "nope-nope", newPassword: "another good one" } },
+      {
+        token: user.accessToken,
+      },
+    );
+    expect(codeOf(wrong)).toBe("BAD_USER_INPUT");
+    const ok = await app.gql(
+      change,
+      { input: { currentPassword: user.password, newPassword: "another good one" } },
+      {
+        token: user.accessToken,
+      },
+    );
+    expect(ok.data).toEqual({ changePassword: true });
+    expect((await app.gql(ME, {}, { token: user.accessToken })).data).toBeTruthy();
+    expect(codeOf(await app.gql(ME, {}, { token: other.data!.login.accessToken }))).toBe("UNAUTHENTICATED");
+    const oldPassword = await app.gql(LOGIN, {
+      input: { login: user.user.username, password: user.password },
+    });
+    expect(codeOf(oldPassword)).toBe("UNAUTHENTICATED");
+    const newPassword = await app.gql(LOGIN, {
+      input: { login: user.user.username, password: "another good one" },
+    });
+    expect(newPassword.errors).toBeUndefined();
+  });
+
+  it("a deactivated account or a bumped token_version rejects existing tokens at once", async () => {
+    const deactivated = await registerUser(app, "inactive");
+    await app.database.prisma.user.update({ where: { id: deactivated.user.id }, data: { isActive: false } });
+    expect(codeOf(await app.gql(ME, {}, { token: deactivated.accessToken }))).toBe("UNAUTHENTICATED");
+    expect(codeOf(await app.gql(REFRESH, { token: deactivated.refreshToken }))).toBe("UNAUTHENTICATED");
+
+    const bumped = await registerUser(app, "bumped");
+    await app.database.prisma.user.update({
+      where: { id: bumped.user.id },
+      data: { tokenVersion: { increment: 1 } },
+    });
+    expect(codeOf(await app.gql(ME, {}, { token: bumped.accessToken }))).toBe("UNAUTHENTICATED");
+    expect(codeOf(await app.gql(REFRESH, { token: bumped.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("rate limits", () => {
+  it("limits failed sign-ins per account and says when to retry", async () => {
+    const user = await registerUser(app, "limited");
+    const attempt = () =>
+      app.gql(LOGIN, { input: { login: user.user.username, password: "wrong password" } });
+    for (let i = 0; i < 3; i++) expect(codeOf(await attempt())).toBe("UNAUTHENTICATED");
+    const limited = await attempt();
+    expect(codeOf(limited)).toBe("RATE_LIMITED");
+    expect(limited.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    // Even the right password waits until the window has passed.
+    const right = await app.gql(LOGIN, { input: { login: user.user.username, password: user.password } });
+    expect(codeOf(right)).toBe("RATE_LIMITED");
+  });
+});
+
+describe("registration switch and IP limit", () => {
+  let closed: TestApp;
+  beforeAll(async () => {
+    closed = await startTestApp({ ALLOW_REGISTRATION: "false", AUTH_RATE_LIMIT_PER_IP: "2" });
+  });
+  afterAll(() => closed?.close());
+
+  it("ALLOW_REGISTRATION=false closes sign-up; the IP limit then answers RATE_LIMITED", async () => {
+    const refused = await closed.gql(REGISTER, { input: newCredentials() });
+    expect(codeOf(refused)).toBe("FORBIDDEN");
+    await closed.gql(REGISTER, { input: newCredentials() });
+    const limited = await closed.gql(LOGIN, { input: { login: "nobody", password: "whatever1" } });
+    expect(codeOf(limited)).toBe("RATE_LIMITED");
+  });
+});

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import type { Context } from "../graphql/context.js";
+import { appError } from "../graphql/errors.js";
+import { UserRef } from "../users/schema.js";
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords.js";
+import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from "./refresh-cookie.js";
+import type { AuthResult } from "./service.js";
+
+const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `The password must have at least ${PASSWORD_MIN_LENGTH} characters`)
+  .refine((value) => Buffer.byteLength(value, "utf8") <= PASSWORD_MAX_BYTES, {
+    message: `The password must be at most ${PASSWORD_MAX_BYTES} bytes long`,
+  });
+
+const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implement({
+  description: "A new session. Browsers also receive the refresh token as an httpOnly cookie.",
+  fields: (t) => ({
+    accessToken: t.exposeString("accessToken", {
+      description: "Send as `Authorization: Bearer …`; valid 30 minutes",
+    }),
+    accessTokenExpiresAt: t.expose("accessTokenExpiresAt", { type: "DateTime" }),
+    refreshToken: t.exposeString("refreshToken", {
+      description: "Exchange with refreshToken; valid 7 days, once",
+    }),
+    user: t.field({ type: UserRef, resolve: (result) => result.user }),
+  }),
+});
+
+const RegisterInput = builder.inputType("RegisterInput", {
+  fields: (t) => ({
+    username: t.string({
+      required: true,
+      validate: z
+        .string()
+        .trim()
+        .min(3, "The username must have 3 to 32 characters")
+        .max(32, "The username must have 3 to 32 characters")
+        .regex(/^[\p{L}\p{N}._-]+$/u, "The username may contain letters, digits, dot, dash and underscore"),
+    }),
+    email: t.string({ required: true, validate: z.email("Please enter a valid e-mail address").max(255) }),
+    password: t.string({ required: true, validate: passwordSchema }),
+  }),
+});
+
+const LoginInput = builder.inputType("LoginInput", {
+  fields: (t) => ({
+    login: t.string({
+      required: true,
+      description: "Username or e-mail address",
+      validate: z.string().min(1).max(255),
+    }),
+    password: t.string({ required: true, validate: z.string().min(1).max(1024) }),
+  }),
+});
+
+const ChangePasswordInput = builder.inputType("ChangePasswordInput", {
+  fields: (t) => ({
+    currentPassword: t.string({ required: true }),
+    newPassword: t.string({ required: true, validate: passwordSchema }),
+  }),
+});
+
+function clientOf(context: Context) {
+  return { ip: context.clientIp, userAgent: context.userAgent };
+}
+
+/** Hands the refresh token to browsers as a cookie, then returns the payload. */
+function issued(context: Context, result: AuthResult): AuthResult {
+  context.responseCookies.push(
+    refreshCookie(result.refreshToken, result.refreshTokenExpiresAt, context.secure),
+  );
+  return result;
+}
+
+builder.mutationFields((t) => ({
+  register: t.field({
+    type: AuthPayload,
+    description: "Creates an account and signs it in. The first account on a new server becomes admin.",
+    args: { input: t.arg({ type: RegisterInput, required: true }) },
+    resolve: async (_root, { input }, context) =>
+      issued(context, await context.auth.register(input, clientOf(context))),
+  }),
+  login: t.field({
+    type: AuthPayload,
+    args: { input: t.arg({ type: LoginInput, required: true }) },
+    resolve: async (_root, { input }, context) =>
+      issued(context, await context.auth.login(input.login, input.password, clientOf(context))),
+  }),
+  refreshToken: t.field({
+    type: AuthPayload,
+    description: "Exchanges a refresh token (argument, or the browser's cookie) for a new pair.",
+    args: { refreshToken: t.arg.string({ required: false }) },
+    resolve: async (_root, args, context) => {
+      const token = args.refreshToken ?? readRefreshCookie(context.request);
+      if (!token) throw appError("UNAUTHENTICATED", "No refresh token given");
+      return issued(context, await context.auth.refresh(token, clientOf(context)));
+    },
+  }),
+  logout: t.boolean({
+    description: "Ends the current session (named by the access token or the refresh cookie).",
+    resolve: async (_root, _args, context) => {
+      context.responseCookies.push(clearedRefreshCookie(context.secure));
+      return context.auth.logout(context.viewer, readRefreshCookie(context.request));
+    },
+  }),
+  logoutEverywhere: t.boolean({
+    description: "Ends every session of the signed-in user on every device.",
+    authScopes: { loggedIn: true },
+    resolve: async (_root, _args, context) => {
+      await context.auth.logoutEverywhere(context.viewer!.userId);
+      context.responseCookies.push(clearedRefreshCookie(context.secure));
+      return true;
+    },
+  }),
+  changePassword: t.boolean({
+    description: "Changes the password and ends every other session of the user.",
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      await context.auth.changePassword(context.viewer!, input.currentPassword, input.newPassword);
+      return true;
+    },
+  }),
+}));

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./env.js";
+
+describe("loadConfig", () => {
+  it("has working defaults for the embedded database", () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(4000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DATA_DIR).toMatch(/api\/data$/);
+    expect(config.ALLOW_REGISTRATION).toBe(true);
+    expect(config.DEFAULT_TEMPERATURE).toBe(0.7);
+    expect(config.CORS_ORIGINS).toEqual([]);
+  });
+
+  it("treats empty strings as unset and parses lists and flags", () => {
+    const config = loadConfig({
+      PORT: "",
+      CORS_ORIGINS: "https://ai-hub.xqtfive.com, http://localhost:5173",
+      ALLOW_REGISTRATION: "false",
+    });
+    expect(config.PORT).toBe(4000);
+    expect(config.CORS_ORIGINS).toEqual(["https://ai-hub.xqtfive.com", "http://localhost:5173"]);
+    expect(config.ALLOW_REGISTRATION).toBe(false);
+  });
+
+  it("requires JWT_SECRET in production and names every bad variable", () => {
+    const attempt = () => loadConfig({ NODE_ENV: "production", PORT: "eighty", DATABASE_URL: "mysql://x" });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
+    expect(attempt).toThrow(/PORT/);
+    expect(attempt).toThrow(/DATABASE_URL/);
+  });
+
+  it("refuses a short JWT_SECRET", () => {
+    expect(() => loadConfig({ JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 characters/);
+  });
+});

@@ -1,0 +1,77 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Every environment variable the API reads, validated once at start. Names follow the original
+// platform where it had them (JWT_SECRET, CORS_ORIGINS, DEFAULT_MODEL, DEFAULT_TEMPERATURE …).
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ["true", "1", "yes"].includes(value)));
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const apiRoot = path.resolve(import.meta.dirname, "../..");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().default(path.join(apiRoot, "data")),
+  MIGRATE_ON_START: booleanFlag(true),
+
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().default(30),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(7),
+  ALLOW_REGISTRATION: booleanFlag(true),
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
+  AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  TRUST_PROXY: booleanFlag(false),
+
+  CORS_ORIGINS: commaList,
+  PWA_DIST: z.string().default(path.resolve(apiRoot, "../pwa/dist")),
+
+  DEFAULT_MODEL: z.string().default("openai/gpt-5.1"),
+  DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+  TITLE_MODEL: z.string().optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads the configuration; empty strings count as unset so `.env` templates can list every name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = envSchema.safeParse(present);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`);
+  if (present.NODE_ENV === "production" && !present.JWT_SECRET) {
+    problems.unshift("JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters)");
+  }
+  if (!result.success || problems.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,84 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { applyMigrations } from "./migrations.js";
+import { pgClientExecutor, pgliteExecutor } from "./sql-executor.js";
+
+export type { PrismaClient };
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  /** Throws when the database cannot answer a trivial query (used by /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Postgres connection string; without it an embedded PGlite database lives in `dataDir`. */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** An already open PGlite instance (tests); takes precedence over dataDir. */
+  pglite?: PGlite;
+  migrate?: boolean;
+  log?: (message: string) => void;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  return openPGlite(options);
+}
+
+async function openPostgres(connectionString: string, options: OpenDatabaseOptions): Promise<Database> {
+  if (options.migrate) {
+    // A dedicated connection: the advisory lock belongs to the session that took it.
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      await applyMigrations(pgClientExecutor(client), { log: options.log });
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    ping: async () => {
+      await pool.query("select 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
+  let pglite = options.pglite;
+  const owned = !pglite;
+  if (!pglite) {
+    const dataDir = path.join(options.dataDir ?? "data", "pglite");
+    await mkdir(dataDir, { recursive: true });
+    pglite = await PGlite.create({ dataDir });
+  }
+  if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
+  const instance = pglite;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  return {
+    kind: "pglite",
+    prisma,
+    ping: async () => {
+      await instance.query("select 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      if (owned) await instance.close();
+    },
+  };
+}

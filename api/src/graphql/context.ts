@@ -1,0 +1,29 @@
+import type { AuthService } from "../auth/service.js";
+import type { AppConfig } from "../config/env.js";
+import type { PrismaClient } from "../db/database.js";
+import type { Logger } from "../server/logger.js";
+
+/** The signed-in user as far as a request is concerned. */
+export interface Viewer {
+  userId: string;
+  sessionId: string | null;
+  isAdmin: boolean;
+}
+
+/** What every resolver can use; built per request by the server. */
+export interface Context {
+  prisma: PrismaClient;
+  config: AppConfig;
+  logger: Logger;
+  auth: AuthService;
+  viewer: Viewer | null;
+  /** Why a presented access token was rejected; reported when a field needs a signed-in user. */
+  authFailure: string | null;
+  clientIp: string;
+  userAgent: string | null;
+  /** Whether the request came over https (directly or, with TRUST_PROXY, through a proxy). */
+  secure: boolean;
+  request: Request;
+  /** Set-Cookie values the response must carry (refresh-token cookie). */
+  responseCookies: string[];
+}

@@ -1,0 +1,12 @@
+// Imports every file that defines part of the schema, then builds it. Add new domains here.
+import "./scalars.js";
+import "../users/schema.js";
+import "../auth/schema.js";
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.js";
+
+export const schema = builder.toSchema();
+
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

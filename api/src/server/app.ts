@@ -1,0 +1,144 @@
+import { existsSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { useGraphQLSSE } from "@graphql-yoga/plugin-graphql-sse";
+import { createYoga, type Plugin } from "graphql-yoga";
+import sirv from "sirv";
+import { AuthRateLimiter } from "../auth/rate-limit.js";
+import { AuthService } from "../auth/service.js";
+import { TokenSigner } from "../auth/tokens.js";
+import type { AppConfig } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import type { Context } from "../graphql/context.js";
+import { schema } from "../graphql/schema.js";
+import { createErrorMasker, isClientError } from "./error-masking.js";
+import type { Logger } from "./logger.js";
+
+export interface AppDependencies {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+  jwtSecret: Uint8Array;
+}
+
+interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Wires the services and the HTTP routes: GraphQL, health checks and the built PWA. */
+export function createApp({ config, database, logger, jwtSecret }: AppDependencies) {
+  const signer = new TokenSigner(
+    jwtSecret,
+    config.ACCESS_TOKEN_TTL_MINUTES * 60,
+    config.REFRESH_TOKEN_TTL_DAYS * 86_400,
+  );
+  const limiter = new AuthRateLimiter({
+    perIp: config.AUTH_RATE_LIMIT_PER_IP,
+    perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+  });
+  const auth = new AuthService(database.prisma, signer, limiter, {
+    allowRegistration: config.ALLOW_REGISTRATION,
+  });
+  const responseCookies = new WeakMap<Request, string[]>();
+
+  const setCookiesPlugin: Plugin = {
+    onResponse({ request, response }) {
+      for (const cookie of responseCookies.get(request) ?? []) response.headers.append("set-cookie", cookie);
+    },
+  };
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    logging: logger,
+    landingPage: false,
+    graphiql: config.NODE_ENV !== "production",
+    cors: config.CORS_ORIGINS.length > 0 ? { origin: config.CORS_ORIGINS, credentials: true } : false,
+    maskedErrors: { maskError: createErrorMasker(logger) },
+    plugins: [useGraphQLSSE({ endpoint: "/graphql/stream" }), setCookiesPlugin],
+    context: async ({ request, req }): Promise<Context> => {
+      const cookies: string[] = [];
+      responseCookies.set(request, cookies);
+      const context: Context = {
+        prisma: database.prisma,
+        config,
+        logger,
+        auth,
+        viewer: null,
+        authFailure: null,
+        clientIp: clientIpOf(req, request, config.TRUST_PROXY),
+        userAgent: request.headers.get("user-agent"),
+        secure: isSecure(request, config.TRUST_PROXY),
+        request,
+        responseCookies: cookies,
+      };
+      const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      if (bearer) {
+        try {
+          context.viewer = await auth.authenticate(bearer.trim());
+        } catch (error) {
+          context.authFailure = isClientError(error) ? error.message : "The access token is invalid";
+          if (!isClientError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
+        }
+      }
+      return context;
+    },
+  });
+
+  const pwa = existsSync(config.PWA_DIST)
+    ? sirv(config.PWA_DIST, {
+        single: true,
+        etag: true,
+        gzip: true,
+        brotli: true,
+        setHeaders: pwaCacheHeaders,
+      })
+    : null;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (pathname === "/readyz") {
+      database.ping().then(
+        () => sendJson(res, 200, { status: "ready", database: database.kind }),
+        (error: unknown) => {
+          logger.warn({ err: error }, "readiness check failed");
+          sendJson(res, 503, { status: "unavailable", database: database.kind });
+        },
+      );
+      return;
+    }
+    if (pathname === "/graphql" || pathname.startsWith("/graphql/")) return yoga(req, res, { req, res });
+    if (pwa) return pwa(req, res, () => sendJson(res, 404, { error: "not found" }));
+    return sendJson(res, 404, { error: "not found" });
+  };
+
+  return { handle, yoga, services: { auth, signer } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+// Hashed build assets never change; the shell, the service worker and the manifest always revalidate.
+function pwaCacheHeaders(res: ServerResponse, pathname: string) {
+  const immutable = pathname.startsWith("/assets/");
+  res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+}
+
+function clientIpOf(req: IncomingMessage, request: Request, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+function isSecure(request: Request, trustProxy: boolean): boolean {
+  if (trustProxy && request.headers.get("x-forwarded-proto") === "https") return true;
+  return new URL(request.url).protocol === "https:";
+}

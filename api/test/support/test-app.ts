@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { type AppConfig, loadConfig } from "../../src/config/env.js";
+import type { Database } from "../../src/db/database.js";
+import { type App, createApp } from "../../src/server/app.js";
+import { listen } from "../../src/server/http-server.js";
+import { createLogger } from "../../src/server/logger.js";
+import { createMigratedDatabase } from "./test-database.js";
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  data?: Data | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> & { code?: string } }[];
+}
+
+export interface TestApp {
+  url: string;
+  app: App;
+  config: AppConfig;
+  database: Database;
+  /** POSTs a GraphQL operation over real HTTP. */
+  gql<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<Data> & { response: Response }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real API on a random port over a fresh migrated test database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createMigratedDatabase();
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    PWA_DIST: "/nonexistent",
+    ...env,
+  });
+  const app = createApp({ config, database, logger: createLogger(config), jwtSecret: randomBytes(32) });
+  const running = await listen(app, 0, "127.0.0.1");
+  return {
+    url: running.url,
+    app,
+    config,
+    database,
+    async gql(query, variables, options = {}) {
+      const response = await fetch(`${running.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { ...(await response.json()), response };
+    },
+    async close() {
+      await running.close();
+      await database.close();
+    },
+  };
+}
+
+let counter = 0;
+/** Distinct, valid credentials for a new account. */
+export function newCredentials(label = "user") {
+  counter += 1;
+  const suffix = `${counter}${randomBytes(3).toString("hex")}`;
+  return {
+    username: `${label}_${suffix}`,
+    email: `${label}.${suffix}@example.com`,
+    password: "correct horse battery",
+  };
+}
+
+export const REGISTER = /* GraphQL */ `
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) { accessToken accessTokenExpiresAt refreshToken user { id username email isAdmin } }
+  }
+`;
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; username: string; email: string; isAdmin: boolean };
+}
+
+/** Registers a new account and returns its tokens. */
+export async function registerUser(app: TestApp, label = "user"): Promise<SignedIn & { password: string }> {
+  const credentials = newCredentials(label);
+  const result = await app.gql<{ register: SignedIn }>(REGISTER, { input: credentials });
+  if (!result.data?.register) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
+  return { ...result.data.register, password: credentials.password };
+}
