@@ -1,12 +1,13 @@
-import { resolveJwtSecret } from "./auth/jwt-secret.js";
 import { ConfigError, loadConfig } from "./config/env.js";
 import { openDatabase } from "./db/database.js";
-import { createApp } from "./server/app.js";
+import { readProviderSettings } from "./providers/settings.js";
 import { listen } from "./server/http-server.js";
 import { createLogger } from "./server/logger.js";
+import { assembleApp } from "./server/start.js";
 
 async function main() {
   const config = loadConfig();
+  const providerSettings = readProviderSettings(process.env);
   const logger = createLogger(config);
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -14,8 +15,7 @@ async function main() {
     migrate: config.MIGRATE_ON_START,
     log: (message) => logger.info(message),
   });
-  const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
-  const app = createApp({ config, database, logger, jwtSecret });
+  const app = await assembleApp({ config, database, logger, providerSettings });
   const running = await listen(app, config.PORT, config.HOST);
   logger.info(
     { database: database.kind, dataDir: database.kind === "pglite" ? config.DATA_DIR : undefined },
@@ -25,6 +25,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
     await running.close();
+    await app.services.close();
     await database.close();
     process.exit(0);
   };

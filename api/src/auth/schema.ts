@@ -80,13 +80,13 @@ builder.mutationFields((t) => ({
     description: "Creates an account and signs it in. The first account on a new server becomes admin.",
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, context) =>
-      issued(context, await context.auth.register(input, clientOf(context))),
+      issued(context, await context.services.auth.register(input, clientOf(context))),
   }),
   login: t.field({
     type: AuthPayload,
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, context) =>
-      issued(context, await context.auth.login(input.login, input.password, clientOf(context))),
+      issued(context, await context.services.auth.login(input.login, input.password, clientOf(context))),
   }),
   refreshToken: t.field({
     type: AuthPayload,
@@ -95,21 +95,21 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const token = args.refreshToken ?? readRefreshCookie(context.request);
       if (!token) throw appError("UNAUTHENTICATED", "No refresh token given");
-      return issued(context, await context.auth.refresh(token, clientOf(context)));
+      return issued(context, await context.services.auth.refresh(token, clientOf(context)));
     },
   }),
   logout: t.boolean({
     description: "Ends the current session (named by the access token or the refresh cookie).",
     resolve: async (_root, _args, context) => {
       context.responseCookies.push(clearedRefreshCookie(context.secure));
-      return context.auth.logout(context.viewer, readRefreshCookie(context.request));
+      return context.services.auth.logout(context.viewer, readRefreshCookie(context.request));
     },
   }),
   logoutEverywhere: t.boolean({
     description: "Ends every session of the signed-in user on every device.",
     authScopes: { loggedIn: true },
     resolve: async (_root, _args, context) => {
-      await context.auth.logoutEverywhere(context.viewer!.userId);
+      await context.services.auth.logoutEverywhere(context.viewer!.userId);
       context.responseCookies.push(clearedRefreshCookie(context.secure));
       return true;
     },
@@ -119,7 +119,7 @@ builder.mutationFields((t) => ({
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      await context.auth.changePassword(context.viewer!, input.currentPassword, input.newPassword);
+      await context.services.auth.changePassword(context.viewer!, input.currentPassword, input.newPassword);
       return true;
     },
   }),

@@ -1,7 +1,7 @@
-import type { AuthService } from "../auth/service.js";
 import type { AppConfig } from "../config/env.js";
 import type { PrismaClient } from "../db/database.js";
 import type { Logger } from "../server/logger.js";
+import type { Services } from "../server/services.js";
 
 /** The signed-in user as far as a request is concerned. */
 export interface Viewer {
@@ -15,7 +15,7 @@ export interface Context {
   prisma: PrismaClient;
   config: AppConfig;
   logger: Logger;
-  auth: AuthService;
+  services: Services;
   viewer: Viewer | null;
   /** Why a presented access token was rejected; reported when a field needs a signed-in user. */
   authFailure: string | null;

@@ -1,7 +1,14 @@
 // Imports every file that defines part of the schema, then builds it. Add new domains here.
 import "./scalars.js";
+import "./json-scalar.js";
 import "../users/schema.js";
 import "../auth/schema.js";
+import "../models/schema.js";
+import "../messages/schema.js";
+import "../chats/schema.js";
+import "../usage/schema.js";
+import "../assistants/schema.js";
+import "../templates/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

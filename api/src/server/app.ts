@@ -1,23 +1,22 @@
 import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { useGraphQLSSE } from "@graphql-yoga/plugin-graphql-sse";
 import { createYoga, type Plugin } from "graphql-yoga";
 import sirv from "sirv";
-import { AuthRateLimiter } from "../auth/rate-limit.js";
-import { AuthService } from "../auth/service.js";
-import { TokenSigner } from "../auth/tokens.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import { createErrorMasker, isClientError } from "./error-masking.js";
+import { useGraphQLSse } from "./graphql-sse.js";
 import type { Logger } from "./logger.js";
+import type { Services } from "./services.js";
+import { sseHeadersPlugin } from "./sse-headers.js";
 
 export interface AppDependencies {
   config: AppConfig;
   database: Database;
   logger: Logger;
-  jwtSecret: Uint8Array;
+  services: Services;
 }
 
 interface ServerContext {
@@ -28,20 +27,7 @@ interface ServerContext {
 export type App = ReturnType<typeof createApp>;
 
 /** Wires the services and the HTTP routes: GraphQL, health checks and the built PWA. */
-export function createApp({ config, database, logger, jwtSecret }: AppDependencies) {
-  const signer = new TokenSigner(
-    jwtSecret,
-    config.ACCESS_TOKEN_TTL_MINUTES * 60,
-    config.REFRESH_TOKEN_TTL_DAYS * 86_400,
-  );
-  const limiter = new AuthRateLimiter({
-    perIp: config.AUTH_RATE_LIMIT_PER_IP,
-    perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
-    windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
-  });
-  const auth = new AuthService(database.prisma, signer, limiter, {
-    allowRegistration: config.ALLOW_REGISTRATION,
-  });
+export function createApp({ config, database, logger, services }: AppDependencies) {
   const responseCookies = new WeakMap<Request, string[]>();
 
   const setCookiesPlugin: Plugin = {
@@ -58,7 +44,7 @@ export function createApp({ config, database, logger, jwtSecret }: AppDependenci
     graphiql: config.NODE_ENV !== "production",
     cors: config.CORS_ORIGINS.length > 0 ? { origin: config.CORS_ORIGINS, credentials: true } : false,
     maskedErrors: { maskError: createErrorMasker(logger) },
-    plugins: [useGraphQLSSE({ endpoint: "/graphql/stream" }), setCookiesPlugin],
+    plugins: [useGraphQLSse("/graphql/stream"), setCookiesPlugin, sseHeadersPlugin],
     context: async ({ request, req }): Promise<Context> => {
       const cookies: string[] = [];
       responseCookies.set(request, cookies);
@@ -66,7 +52,7 @@ export function createApp({ config, database, logger, jwtSecret }: AppDependenci
         prisma: database.prisma,
         config,
         logger,
-        auth,
+        services,
         viewer: null,
         authFailure: null,
         clientIp: clientIpOf(req, request, config.TRUST_PROXY),
@@ -78,7 +64,7 @@ export function createApp({ config, database, logger, jwtSecret }: AppDependenci
       const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
       if (bearer) {
         try {
-          context.viewer = await auth.authenticate(bearer.trim());
+          context.viewer = await services.auth.authenticate(bearer.trim());
         } catch (error) {
           context.authFailure = isClientError(error) ? error.message : "The access token is invalid";
           if (!isClientError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
@@ -116,7 +102,7 @@ export function createApp({ config, database, logger, jwtSecret }: AppDependenci
     return sendJson(res, 404, { error: "not found" });
   };
 
-  return { handle, yoga, services: { auth, signer } };
+  return { handle, yoga, services };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { type AppConfig, loadConfig } from "../../src/config/env.js";
 import type { Database } from "../../src/db/database.js";
-import { type App, createApp } from "../../src/server/app.js";
+import { readProviderSettings } from "../../src/providers/settings.js";
+import type { App } from "../../src/server/app.js";
 import { listen } from "../../src/server/http-server.js";
 import { createLogger } from "../../src/server/logger.js";
+import { assembleApp } from "../../src/server/start.js";
 import { createMigratedDatabase } from "./test-database.js";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
@@ -25,16 +27,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the real API on a random port over a fresh migrated test database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createMigratedDatabase();
+/**
+ * Starts the real API on a random port over a fresh migrated test database. `env` holds the
+ * variables a deployment would set (also provider keys and base URLs).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: Database } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createMigratedDatabase());
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     PWA_DIST: "/nonexistent",
     ...env,
   });
-  const app = createApp({ config, database, logger: createLogger(config), jwtSecret: randomBytes(32) });
+  const app = await assembleApp({
+    config,
+    database,
+    logger: createLogger(config),
+    providerSettings: readProviderSettings(env),
+    jwtSecret: randomBytes(32),
+    providerRetry: { baseDelayMs: 10, maxDelayMs: 1_500 },
+  });
   const running = await listen(app, 0, "127.0.0.1");
   return {
     url: running.url,
@@ -55,6 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await running.close();
+      await app.services.close();
       await database.close();
     },
   };

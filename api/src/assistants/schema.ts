@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { canModify } from "../sharing/shared-items.js";
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "The name must have 1 to 100 characters")
+  .max(100, "The name must have 1 to 100 characters");
+const promptSchema = z
+  .string()
+  .refine((value) => value.trim().length > 0, "The system prompt is required")
+  .pipe(z.string().max(100_000));
+const temperatureSchema = z
+  .number()
+  .min(0, "Temperature is between 0 and 2")
+  .max(2, "Temperature is between 0 and 2");
+// One emoji (possibly several code points: flags, skin tones, ZWJ sequences), not free text.
+const iconSchema = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1,
+    {
+      message: "The icon must be a single emoji",
+    },
+  );
+
+export const AssistantRef = builder.prismaObject("Assistant", {
+  description: "A system prompt with a model and temperature; personal, or company-wide when global",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    description: t.exposeString("description"),
+    systemPrompt: t.exposeString("systemPrompt"),
+    model: t.exposeString("model", { nullable: true }),
+    temperature: t.exposeFloat("temperature", { nullable: true }),
+    icon: t.exposeString("icon"),
+    isGlobal: t.exposeBoolean("isGlobal"),
+    isOwner: t.boolean({
+      resolve: (assistant, _args, context) => assistant.userId === context.viewer?.userId,
+    }),
+    canEdit: t.boolean({
+      description: "Whether the signed-in user may change or delete it",
+      resolve: (assistant, _args, context) => (context.viewer ? canModify(context.viewer, assistant) : false),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+const CreateAssistantInput = builder.inputType("CreateAssistantInput", {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: nameSchema }),
+    description: t.string({ validate: z.string().max(2_000) }),
+    systemPrompt: t.string({ required: true, validate: promptSchema }),
+    model: t.string({ description: "provider/model; null uses the chat's or the server's default" }),
+    temperature: t.float({ validate: temperatureSchema }),
+    icon: t.string({ description: "One emoji (default 🤖)", validate: iconSchema }),
+    isGlobal: t.boolean({ description: "Company-wide (admins only)" }),
+  }),
+});
+
+const UpdateAssistantInput = builder.inputType("UpdateAssistantInput", {
+  fields: (t) => ({
+    name: t.string({ validate: nameSchema }),
+    description: t.string({ validate: z.string().max(2_000) }),
+    systemPrompt: t.string({ validate: promptSchema }),
+    model: t.string(),
+    temperature: t.float({ validate: temperatureSchema }),
+    icon: t.string({ validate: iconSchema }),
+    isGlobal: t.boolean(),
+  }),
+});
+
+builder.queryFields((t) => ({
+  assistants: t.prismaField({
+    type: ["Assistant"],
+    description: "The signed-in user's assistants and every company-wide one",
+    authScopes: { loggedIn: true },
+    resolve: (_query, _root, _args, context) => context.services.assistants.list(context.viewer!),
+  }),
+  assistant: t.prismaField({
+    type: "Assistant",
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_query, _root, args, context) =>
+      context.services.assistants.read(context.viewer!, String(args.id)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createAssistant: t.prismaField({
+    type: "Assistant",
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CreateAssistantInput, required: true }) },
+    resolve: (_query, _root, { input }, context) => {
+      const { isGlobal, ...data } = input;
+      context.services.modelCheck(data.model);
+      return context.services.assistants.create(
+        context.viewer!,
+        { ...data, description: data.description ?? "", icon: data.icon ?? "🤖" },
+        isGlobal ?? false,
+      );
+    },
+  }),
+  updateAssistant: t.prismaField({
+    type: "Assistant",
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAssistantInput, required: true }) },
+    resolve: (_query, _root, { id, input }, context) => {
+      const { isGlobal, ...data } = input;
+      context.services.modelCheck(data.model);
+      return context.services.assistants.update(
+        context.viewer!,
+        String(id),
+        withoutNulls(data, ["model", "temperature"]),
+        isGlobal,
+      );
+    },
+  }),
+  deleteAssistant: t.boolean({
+    description: "Deletes the assistant; its chats keep working without it",
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.services.assistants.delete(context.viewer!, String(args.id)),
+  }),
+}));
+
+/**
+ * Drops fields the client left out or set to null, except those where null means "clear it".
+ * Shared by every update input of a shareable item.
+ */
+export function withoutNulls<Data extends Record<string, unknown>, Clearable extends keyof Data = never>(
+  data: Data,
+  clearable: Clearable[] = [],
+) {
+  return Object.fromEntries(
+    Object.entries(data).filter(
+      ([key, value]) =>
+        value !== undefined && (value !== null || (clearable as (keyof Data)[]).includes(key)),
+    ),
+  ) as { [Key in keyof Data]?: NonNullable<Data[Key]> | (Key extends Clearable ? null : never) };
+}

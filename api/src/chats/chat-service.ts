@@ -1,0 +1,93 @@
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { appError, notFound } from "../graphql/errors.js";
+import type { AnswerGenerator } from "../messages/answer-generator.js";
+import { DEFAULT_CHAT_TITLE } from "../messages/title-generator.js";
+import { assertKnownModel } from "../models/known-model.js";
+
+export interface ChatInput {
+  title?: string | null;
+  model?: string | null;
+  temperature?: number | null;
+  assistantId?: string | null;
+}
+
+/** Conversations of one user: create, rename, re-configure, delete, find. */
+export class ChatService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly generator: AnswerGenerator,
+  ) {}
+
+  /** The user's chat, or NOT_FOUND (also for other users' chats: no hint that it exists). */
+  async findOwned<Include extends Prisma.ChatInclude>(userId: string, chatId: string, include?: Include) {
+    const chat = isUuid(chatId)
+      ? await this.prisma.chat.findFirst({ where: { id: chatId, userId }, include: include as Include })
+      : null;
+    if (!chat) throw notFound("Chat");
+    return chat;
+  }
+
+  async create(userId: string, input: ChatInput) {
+    await this.validate(userId, input);
+    return this.prisma.chat.create({
+      data: {
+        userId,
+        title: input.title?.trim() || DEFAULT_CHAT_TITLE,
+        model: input.model ?? null,
+        temperature: input.temperature ?? null,
+        assistantId: input.assistantId ?? null,
+      },
+    });
+  }
+
+  async update(userId: string, chatId: string, input: ChatInput) {
+    await this.findOwned(userId, chatId);
+    await this.validate(userId, input);
+    return this.prisma.chat.update({
+      where: { id: chatId },
+      data: {
+        ...(input.title !== undefined ? { title: input.title?.trim() || DEFAULT_CHAT_TITLE } : {}),
+        ...(input.model !== undefined ? { model: input.model } : {}),
+        ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+        ...(input.assistantId !== undefined ? { assistantId: input.assistantId } : {}),
+      },
+    });
+  }
+
+  async delete(userId: string, chatId: string): Promise<boolean> {
+    await this.findOwned(userId, chatId);
+    this.generator.stopChat(chatId);
+    await this.prisma.chat.delete({ where: { id: chatId } });
+    return true;
+  }
+
+  private async validate(userId: string, input: ChatInput) {
+    if (input.model) assertKnownModel(input.model);
+    if (input.assistantId) {
+      const readable = isUuid(input.assistantId)
+        ? await this.prisma.assistant.findFirst({
+            where: { id: input.assistantId, OR: [{ userId }, { isGlobal: true }] },
+            select: { id: true },
+          })
+        : null;
+      if (!readable) throw appError("NOT_FOUND", "Assistant not found", { field: "assistantId" });
+    }
+  }
+}
+
+/** Where the chat list of a user, optionally searched by title and message text, comes from. */
+export function chatListWhere(userId: string, search?: string | null): Prisma.ChatWhereInput {
+  const term = search?.trim();
+  if (!term) return { userId };
+  return {
+    userId,
+    OR: [
+      { title: { contains: term, mode: "insensitive" } },
+      { messages: { some: { content: { contains: term, mode: "insensitive" } } } },
+    ],
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are UUIDs; anything else cannot exist (and must not reach the database as a uuid). */
+export const isUuid = (value: string) => UUID.test(value);

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { MessageRef } from "../messages/schema.js";
+import { chatListWhere } from "./chat-service.js";
+
+export const ChatRef = builder.prismaObject("Chat", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    title: t.exposeString("title"),
+    model: t.exposeString("model", {
+      nullable: true,
+      description: "null: the assistant's or the server's default",
+    }),
+    temperature: t.float({ nullable: true, resolve: (chat) => chat.temperature?.toNumber() ?? null }),
+    assistant: t.relation("assistant", {
+      nullable: true,
+      description: "The assistant the chat was started with; null when none (or it was deleted)",
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "time of the last activity" }),
+    messages: t.relatedConnection("messages", {
+      description: "Oldest first; page from the end with last/before",
+      cursor: "id",
+      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+    }),
+  }),
+});
+
+// Referenced so that the Message type is registered before the connection uses it.
+void MessageRef;
+
+const titleSchema = z.string().max(255, "A title may have at most 255 characters");
+const temperatureSchema = z
+  .number()
+  .min(0, "Temperature is between 0 and 2")
+  .max(2, "Temperature is between 0 and 2");
+
+const CreateChatInput = builder.inputType("CreateChatInput", {
+  fields: (t) => ({
+    title: t.string({ validate: titleSchema }),
+    model: t.string({ description: "provider/model; null uses the assistant's or the server's default" }),
+    temperature: t.float({ validate: temperatureSchema }),
+    assistantId: t.id(),
+  }),
+});
+
+const UpdateChatInput = builder.inputType("UpdateChatInput", {
+  fields: (t) => ({
+    title: t.string({ validate: titleSchema }),
+    model: t.string(),
+    temperature: t.float({ validate: temperatureSchema }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  chats: t.prismaConnection({
+    type: "Chat",
+    cursor: "id",
+    description:
+      "The signed-in user's chats, newest activity first; `search` matches titles and message text",
+    authScopes: { loggedIn: true },
+    args: { search: t.arg.string({ validate: z.string().max(200) }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.chat.findMany({
+        ...query,
+        where: chatListWhere(context.viewer!.userId, args.search),
+        orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      }),
+  }),
+  chat: t.prismaField({
+    type: "Chat",
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, context) =>
+      context.services.chats.findOwned(context.viewer!.userId, String(args.id), query.include),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createChat: t.prismaField({
+    type: "Chat",
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: CreateChatInput, required: false }) },
+    resolve: (_query, _root, args, context) =>
+      context.services.chats.create(context.viewer!.userId, {
+        ...args.input,
+        assistantId: args.input?.assistantId ? String(args.input.assistantId) : null,
+      }),
+  }),
+  updateChat: t.prismaField({
+    type: "Chat",
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateChatInput, required: true }) },
+    resolve: (_query, _root, args, context) =>
+      context.services.chats.update(context.viewer!.userId, String(args.id), args.input),
+  }),
+  deleteChat: t.boolean({
+    authScopes: { loggedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) => context.services.chats.delete(context.viewer!.userId, String(args.id)),
+  }),
+}));

@@ -1,0 +1,98 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { parseModelId } from "../providers/catalogue.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import { cheapModelFor } from "../providers/title-model.js";
+import type { TokenUsage } from "../providers/types.js";
+import type { Logger } from "../server/logger.js";
+import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
+
+export const DEFAULT_CHAT_TITLE = "New Conversation";
+
+const TITLE_PROMPT =
+  "Write a short title (at most six words) for the conversation below, in its language. " +
+  "Answer with the title only, without quotes or final punctuation.";
+const EXCERPT_CHARS = 1_500;
+
+export interface TitleRequest {
+  userId: string;
+  chatId: string;
+  /** The model that answered; its provider's cheap model is preferred. */
+  chatModelId: string;
+  question: string;
+  answer: string;
+}
+
+/**
+ * Titles a new chat in the background with a cheap model. A failure leaves the default title and
+ * logs a warning; it never reaches the user.
+ */
+export class TitleGenerator {
+  constructor(
+    private readonly options: {
+      prisma: PrismaClient;
+      registry: ProviderRegistry;
+      logger: Logger;
+      titleModel?: string;
+    },
+  ) {}
+
+  async generate(request: TitleRequest): Promise<string | null> {
+    const { prisma, registry, logger } = this.options;
+    try {
+      const modelId = this.modelFor(request.chatModelId);
+      const { adapter, model } = registry.resolve(modelId);
+      const conversation = `User: ${request.question.slice(0, EXCERPT_CHARS)}\n\nAssistant: ${request.answer.slice(0, EXCERPT_CHARS)}`;
+      let text = "";
+      let usage: TokenUsage | null = null;
+      const signal = AbortSignal.timeout(30_000);
+      const stream = adapter.stream(
+        {
+          model: model.providerModel,
+          system: TITLE_PROMPT,
+          messages: [{ role: "user", content: conversation }],
+          temperature: model.supportsTemperature ? 0.3 : undefined,
+          maxOutputTokens: 30,
+        },
+        signal,
+      );
+      for await (const event of stream) {
+        if (event.type === "delta") text += event.text;
+        else usage = event.usage;
+      }
+      await recordUsage(prisma, {
+        userId: request.userId,
+        chatId: request.chatId,
+        messageId: null,
+        model,
+        purpose: "title",
+        usage: usage ?? estimateUsage(TITLE_PROMPT + conversation, text),
+      });
+      const title = cleanTitle(text);
+      if (!title) return null;
+      // Only replace the default: the user may have renamed the chat meanwhile.
+      await prisma.chat.updateMany({
+        where: { id: request.chatId, title: DEFAULT_CHAT_TITLE },
+        data: { title },
+      });
+      return title;
+    } catch (error) {
+      logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
+      return null;
+    }
+  }
+
+  private modelFor(chatModelId: string): string {
+    if (this.options.titleModel) return this.options.titleModel;
+    const provider = parseModelId(chatModelId)?.provider;
+    return (provider && cheapModelFor(provider)?.id) ?? chatModelId;
+  }
+}
+
+export function cleanTitle(text: string): string {
+  const firstLine = text.trim().split("\n")[0] ?? "";
+  return firstLine
+    .replace(/^["'„“«»\s]+|["'“”«»\s.!]+$/g, "")
+    .replace(/^(title|titel)\s*:\s*/i, "")
+    .slice(0, 80)
+    .trim();
+}

@@ -1,0 +1,55 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type CompletionRequest, type ProviderAdapter, ProviderError, type StreamEvent } from "./types.js";
+
+export interface RetryOptions {
+  /** Attempts in total, including the first (default 3). */
+  maxAttempts?: number;
+  /** Delay before the first retry, doubled for each further one (default 500 ms). */
+  baseDelayMs?: number;
+  /** Upper bound of any delay, also of a provider's retry-after hint (default 10 s). */
+  maxDelayMs?: number;
+  onRetry?: (error: ProviderError, attempt: number, delayMs: number) => void;
+}
+
+const RETRYABLE_CODES = new Set(["PROVIDER_RATE_LIMITED", "PROVIDER_UNAVAILABLE"]);
+
+/**
+ * Streams with retries for rate limits and unavailability, but only until the first text delta has been
+ * yielded: after that the caller has shown text, and a retry would repeat it. Abort ends the wait at once.
+ */
+export async function* streamWithRetry(
+  adapter: ProviderAdapter,
+  request: CompletionRequest,
+  signal: AbortSignal,
+  options: RetryOptions = {},
+): AsyncGenerator<StreamEvent> {
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    let sentText = false;
+    try {
+      for await (const event of adapter.stream(request, signal)) {
+        if (event.type === "delta") sentText = true;
+        yield event;
+      }
+      return;
+    } catch (error) {
+      const retryable = error instanceof ProviderError && RETRYABLE_CODES.has(error.code);
+      if (!retryable || sentText || attempt >= maxAttempts || signal.aborted) throw error;
+      const delayMs = retryDelayMs(error, attempt, options);
+      options.onRetry?.(error, attempt, delayMs);
+      await sleep(delayMs, undefined, { signal }).catch((sleepError: unknown) => {
+        signal.throwIfAborted();
+        throw sleepError;
+      });
+    }
+  }
+}
+
+/** The provider's hint when it gave one, else exponential backoff with jitter; both capped. */
+function retryDelayMs(error: ProviderError, attempt: number, options: RetryOptions): number {
+  const maxDelayMs = options.maxDelayMs ?? 10_000;
+  if (error.retryAfterSeconds !== undefined) return Math.min(error.retryAfterSeconds * 1000, maxDelayMs);
+  const exponential = (options.baseDelayMs ?? 500) * 2 ** (attempt - 1);
+  // Jitter between 50 % and 100 % keeps clients that failed together from retrying together.
+  return Math.min(exponential, maxDelayMs) * (0.5 + Math.random() * 0.5);
+}

@@ -1,0 +1,59 @@
+import { type GraphQLError, getOperationAST } from "graphql";
+import { createHandler } from "graphql-sse/lib/use/fetch";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * graphql-sse (both of its modes) at `endpoint`, executed through Yoga's envelop so every plugin
+ * (auth context, error masking, limits) applies.
+ *
+ * Modelled on @graphql-yoga/plugin-graphql-sse, with one fix: graphql-sse recognises an
+ * execution result only when it has a `data` key, so validation errors and errors of the
+ * subscribe resolver (e.g. NOT_FOUND) came back as a bare 400 "Unable to detect operation AST".
+ * Here they are proper GraphQL results with `data: null` and their codes.
+ */
+export function useGraphQLSse(endpoint = "/graphql/stream"): Plugin {
+  const contextForRequest = new WeakMap<Request, Record<string, unknown>>();
+  let handler: (request: Request) => Promise<Response>;
+  return {
+    onYogaInit({ yoga }) {
+      handler = createHandler(
+        {
+          onSubscribe: async (req, params) => {
+            const enveloped = yoga.getEnveloped({
+              ...contextForRequest.get(req.raw),
+              request: req.raw,
+              params,
+            });
+            let document: ReturnType<typeof enveloped.parse>;
+            try {
+              document = enveloped.parse(params.query);
+            } catch (error) {
+              return { data: null, errors: [error as GraphQLError] };
+            }
+            const errors = enveloped.validate(enveloped.schema, document);
+            if (errors.length > 0) return { data: null, errors };
+            const contextValue = await enveloped.contextFactory();
+            const args = {
+              schema: enveloped.schema,
+              document,
+              contextValue,
+              variableValues: params.variables,
+              operationName: params.operationName,
+            };
+            const isSubscription =
+              getOperationAST(document, params.operationName)?.operation === "subscription";
+            const result = await (isSubscription ? enveloped.subscribe(args) : enveloped.execute(args));
+            return Symbol.asyncIterator in result ? result : { data: null, ...result };
+          },
+        },
+        yoga.fetchAPI,
+      );
+    },
+    onRequest({ request, endResponse, serverContext }) {
+      if (request.url.split("?")[0]?.endsWith(endpoint)) {
+        contextForRequest.set(request, serverContext as Record<string, unknown>);
+        return handler(request).then(endResponse);
+      }
+    },
+  };
+}

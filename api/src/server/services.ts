@@ -1,0 +1,89 @@
+import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
+import { AuthRateLimiter } from "../auth/rate-limit.js";
+import { AuthService } from "../auth/service.js";
+import { TokenSigner } from "../auth/tokens.js";
+import { ChatService } from "../chats/chat-service.js";
+import type { AppConfig } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { AnswerGenerator } from "../messages/answer-generator.js";
+import { MessageService } from "../messages/message-service.js";
+import { TitleGenerator } from "../messages/title-generator.js";
+import { assertKnownModel } from "../models/known-model.js";
+import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
+import type { ProviderSettings } from "../providers/settings.js";
+import { type AnswerStreamBus, InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
+import { RedisAnswerStreamBus } from "../streaming/redis-answer-stream-bus.js";
+import { createTemplates, type Templates } from "../templates/template-store.js";
+import type { Logger } from "./logger.js";
+
+export interface ServiceDependencies {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+  jwtSecret: Uint8Array;
+  providerSettings: ProviderSettings;
+  /** Retry timing for provider calls (tests shorten it). */
+  providerRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+}
+
+export interface Services {
+  auth: AuthService;
+  signer: TokenSigner;
+  registry: ProviderRegistry;
+  bus: AnswerStreamBus;
+  generator: AnswerGenerator;
+  chats: ChatService;
+  messages: MessageService;
+  assistants: Assistants;
+  templates: Templates;
+  /** Rejects an unknown model id (null/undefined pass: "use the default"). */
+  modelCheck(modelId: string | null | undefined): void;
+  close(): Promise<void>;
+}
+
+/** Builds every service once per process; resolvers reach them through the context. */
+export async function createServices(deps: ServiceDependencies): Promise<Services> {
+  const { config, database, logger } = deps;
+  const prisma = database.prisma;
+  const signer = new TokenSigner(
+    deps.jwtSecret,
+    config.ACCESS_TOKEN_TTL_MINUTES * 60,
+    config.REFRESH_TOKEN_TTL_DAYS * 86_400,
+  );
+  const limiter = new AuthRateLimiter({
+    perIp: config.AUTH_RATE_LIMIT_PER_IP,
+    perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+  });
+  const auth = new AuthService(prisma, signer, limiter, { allowRegistration: config.ALLOW_REGISTRATION });
+  const registry = createProviderRegistry(deps.providerSettings, {
+    onDiscoveryError: (reason) => logger.warn({ reason }, "local model discovery failed"),
+  });
+  const bus = await createBus(config);
+  const generator = new AnswerGenerator({ prisma, registry, bus, logger, retry: deps.providerRetry });
+  const titles = new TitleGenerator({ prisma, registry, logger, titleModel: config.TITLE_MODEL });
+  const chats = new ChatService(prisma, generator);
+  const messages = new MessageService({ prisma, config, chats, generator, titles, registry, bus });
+  return {
+    auth,
+    signer,
+    registry,
+    bus,
+    generator,
+    chats,
+    messages,
+    assistants: createAssistants(prisma),
+    templates: createTemplates(prisma),
+    modelCheck: (modelId) => {
+      if (modelId) assertKnownModel(modelId);
+    },
+    close: () => bus.close(),
+  };
+}
+
+async function createBus(config: AppConfig): Promise<AnswerStreamBus> {
+  if (!config.REDIS_URL) return new InMemoryAnswerStreamBus();
+  const bus = new RedisAnswerStreamBus(config.REDIS_URL);
+  await bus.start();
+  return bus;
+}

@@ -1,0 +1,31 @@
+import { resolveJwtSecret } from "../auth/jwt-secret.js";
+import type { AppConfig } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { recoverInterruptedAnswers } from "../messages/interrupted-recovery.js";
+import type { ProviderSettings } from "../providers/settings.js";
+import { type App, createApp } from "./app.js";
+import type { Logger } from "./logger.js";
+import { createServices, type ServiceDependencies } from "./services.js";
+
+export interface AssembleOptions {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+  providerSettings: ProviderSettings;
+  /** Defaults to JWT_SECRET, or the secret kept in DATA_DIR. */
+  jwtSecret?: Uint8Array;
+  providerRetry?: ServiceDependencies["providerRetry"];
+}
+
+/** Everything between an open database and a request handler: services, recovery, routes. */
+export async function assembleApp(options: AssembleOptions): Promise<App> {
+  const { config, database, logger } = options;
+  const jwtSecret = options.jwtSecret ?? (await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR));
+  const recovered = await recoverInterruptedAnswers(database.prisma, {
+    sharedWithReplicas: Boolean(config.REDIS_URL),
+  });
+  if (recovered > 0)
+    logger.warn({ count: recovered }, "answers left streaming by a previous process are now INTERRUPTED");
+  const services = await createServices({ ...options, jwtSecret });
+  return createApp({ config, database, logger, services });
+}

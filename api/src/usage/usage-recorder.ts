@@ -1,0 +1,49 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ModelInfo } from "../providers/catalogue.js";
+import { costUsd } from "../providers/cost.js";
+import type { TokenUsage } from "../providers/types.js";
+
+export type UsagePurpose = "chat" | "title";
+
+export interface UsageRecord {
+  userId: string;
+  chatId: string | null;
+  messageId: string | null;
+  model: ModelInfo;
+  purpose: UsagePurpose;
+  usage: TokenUsage;
+}
+
+/** One row in chat_token_usage per provider call, with its cost by the model's prices. */
+export async function recordUsage(prisma: PrismaClient, record: UsageRecord): Promise<void> {
+  const { usage, model } = record;
+  await prisma.tokenUsage.create({
+    data: {
+      userId: record.userId,
+      chatId: record.chatId,
+      messageId: record.messageId,
+      model: model.id,
+      provider: model.provider,
+      purpose: record.purpose,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      cachedTokens: usage.cachedTokens,
+      reasoningTokens: usage.reasoningTokens,
+      totalTokens: usage.promptTokens + usage.completionTokens,
+      estimatedCost: costUsd(model.prices, usage).toFixed(10),
+    },
+  });
+}
+
+/**
+ * A rough count for calls the provider never reported usage for (stopped or failed streams still
+ * cost money): about four characters per token.
+ */
+export function estimateUsage(promptText: string, completionText: string): TokenUsage {
+  return {
+    promptTokens: Math.ceil(promptText.length / 4),
+    completionTokens: Math.ceil(completionText.length / 4),
+    cachedTokens: 0,
+    reasoningTokens: 0,
+  };
+}

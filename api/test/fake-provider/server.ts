@@ -1,0 +1,316 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { anthropicFormat } from "./anthropic-format.js";
+import { googleFormat } from "./google-format.js";
+import { azureFormat, mistralFormat, ollamaFormat, openAiFormat, xaiFormat } from "./openai-formats.js";
+import {
+  applyMarkers,
+  DEFAULT_SCENARIO,
+  defaultReply,
+  markerStatus,
+  markersIn,
+  piecesUpTo,
+  resolveUsage,
+  splitIntoPieces,
+} from "./scenario.js";
+import { jsonReply, retryAfterHeader, seededRandom } from "./sse-format.js";
+import {
+  type FakeProviderId,
+  isJsonReply,
+  type JsonReply,
+  type ParsedRequest,
+  type Scenario,
+  type StreamPlan,
+  type WireFormat,
+} from "./types.js";
+import { writeStream } from "./writer.js";
+
+// A real HTTP server that speaks every provider's streaming wire format, for tests without network.
+// Each provider lives under its own path prefix; `baseUrls` gives the values for the *_BASE_URL variables.
+
+export type { FakeProviderId, Scenario } from "./types.js";
+
+export interface RecordedRequest {
+  provider: FakeProviderId;
+  method: string;
+  /** Path (and query) below the provider's base URL, e.g. "/v1/messages". */
+  path: string;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Parsed JSON body; undefined for GET requests or invalid JSON. */
+  body: unknown;
+}
+
+export interface FakeProviderServer {
+  url: string;
+  baseUrls: Record<FakeProviderId, string>;
+  apiKey: string;
+  requests: RecordedRequest[];
+  /** Streamed responses still open (e.g. stalled ones); 0 once every client has gone or finished. */
+  activeStreamCount(): number;
+  setScenario(scenario: Partial<Scenario>): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeProviderServerOptions {
+  port?: number;
+  /** Names served by the Ollama model list (default llama3.2:latest and qwen3:8b). */
+  ollamaModels?: string[];
+}
+
+interface Route {
+  provider: FakeProviderId;
+  prefix: string;
+  method: "GET" | "POST";
+  /** Matched against the path below the prefix; group 1 is the model (Gemini) or deployment (Azure). */
+  pattern: RegExp;
+  format?: WireFormat;
+}
+
+const ROUTES: Route[] = [
+  {
+    provider: "openai",
+    prefix: "/openai/v1",
+    method: "POST",
+    pattern: /^\/chat\/completions$/,
+    format: openAiFormat,
+  },
+  { provider: "xai", prefix: "/xai/v1", method: "POST", pattern: /^\/chat\/completions$/, format: xaiFormat },
+  {
+    provider: "mistral",
+    prefix: "/mistral",
+    method: "POST",
+    pattern: /^\/v1\/chat\/completions$/,
+    format: mistralFormat,
+  },
+  {
+    provider: "ollama",
+    prefix: "/ollama",
+    method: "POST",
+    pattern: /^\/v1\/chat\/completions$/,
+    format: ollamaFormat,
+  },
+  { provider: "ollama", prefix: "/ollama", method: "GET", pattern: /^\/v1\/models$/ },
+  {
+    provider: "anthropic",
+    prefix: "/anthropic",
+    method: "POST",
+    pattern: /^\/v1\/messages$/,
+    format: anthropicFormat,
+  },
+  {
+    provider: "google",
+    prefix: "/google",
+    method: "POST",
+    pattern: /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/,
+    format: googleFormat,
+  },
+  {
+    provider: "azure",
+    prefix: "/azure",
+    method: "POST",
+    pattern: /^\/openai\/deployments\/([^/]+)\/chat\/completions$/,
+    format: azureFormat,
+  },
+];
+
+const API_KEY = "fake-provider-key";
+
+export async function startFakeProviderServer(
+  options: FakeProviderServerOptions = {},
+): Promise<FakeProviderServer> {
+  const requests: RecordedRequest[] = [];
+  const ollamaModels = options.ollamaModels ?? ["llama3.2:latest", "qwen3:8b"];
+  let scenario: Partial<Scenario> = {};
+  let statusFailuresLeft = 0;
+  let requestCount = 0;
+  let activeStreams = 0;
+  // Marker failures ([[fake:429]], [[fake:500]]) hit every other request with the same prompt, so a retry succeeds.
+  const markerAttempts = new Map<string, number>();
+
+  const chooseFailure = (route: Route, parsed: ParsedRequest, format: WireFormat): JsonReply | undefined => {
+    const status = scenario.status;
+    if (status && statusFailuresLeft > 0) {
+      statusFailuresLeft--;
+      if (status.body === undefined) return format.errorReply(status.code, status.retryAfterSeconds);
+      return jsonReply(status.code, status.body, retryAfterHeader(status.retryAfterSeconds));
+    }
+    const fromMarker = markerStatus(markersIn(parsed.lastUserText));
+    if (!fromMarker) return undefined;
+    const key = `${route.provider}\n${parsed.lastUserText}`;
+    const attempt = markerAttempts.get(key) ?? 0;
+    markerAttempts.set(key, attempt + 1);
+    return attempt % 2 === 0 ? format.errorReply(fromMarker.code, fromMarker.retryAfterSeconds) : undefined;
+  };
+
+  const streamAnswer = async (response: ServerResponse, parsed: ParsedRequest, format: WireFormat) => {
+    requestCount++;
+    const markers = markersIn(parsed.lastUserText);
+    const effective = applyMarkers(
+      { ...DEFAULT_SCENARIO, text: defaultReply(parsed.lastUserText), ...scenario },
+      markers,
+      parsed.lastUserText,
+    );
+    const allPieces = splitIntoPieces(effective.text);
+    const cut = effective.errorAfterChars ?? effective.stallAfterChars;
+    const plan: StreamPlan = {
+      requestNumber: requestCount,
+      model: parsed.model,
+      pieces: cut === undefined ? allPieces : piecesUpTo(allPieces, cut),
+      ending:
+        effective.errorAfterChars !== undefined
+          ? "error"
+          : effective.stallAfterChars !== undefined
+            ? "stall"
+            : "complete",
+      usage: resolveUsage(effective, parsed.promptText),
+      pings: effective.pings,
+      includeUsage: parsed.includeUsage,
+    };
+    response.writeHead(200, {
+      "content-type": format.contentType,
+      "cache-control": "no-cache",
+      ...format.extraHeaders,
+    });
+    const frames = effective.replay === undefined ? format.frames(plan) : [effective.replay];
+    activeStreams++;
+    try {
+      await writeStream(response, frames, {
+        chunking: effective.chunking,
+        delayMs: effective.delayMs,
+        random: seededRandom(requestCount),
+        keepOpen: plan.ending === "stall",
+      });
+    } finally {
+      activeStreams--;
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://fake");
+    const route = ROUTES.find(
+      (candidate) =>
+        candidate.method === request.method &&
+        url.pathname.startsWith(candidate.prefix) &&
+        candidate.pattern.test(url.pathname.slice(candidate.prefix.length)),
+    );
+    if (!route)
+      return sendJson(response, jsonReply(404, { error: { message: `No fake route for ${url.pathname}` } }));
+    const subPath = url.pathname.slice(route.prefix.length);
+    const rawBody = await readBody(request);
+    const body = parseJson(rawBody);
+    requests.push({
+      provider: route.provider,
+      method: request.method ?? "GET",
+      path: `${subPath}${url.search}`,
+      headers: flattenHeaders(request),
+      body,
+    });
+    const format = route.format;
+    if (!format) return sendJson(response, modelList(ollamaModels));
+    const denied = format.checkAuth({ headers: request.headers, query: url.searchParams }, API_KEY);
+    if (denied) return sendJson(response, denied);
+    const wrongQuery = checkQuery(route.provider, url.searchParams);
+    if (wrongQuery) return sendJson(response, wrongQuery);
+    if (rawBody && body === undefined)
+      return sendJson(response, jsonReply(400, { error: { message: "Invalid JSON" } }));
+    const pathModel = route.pattern.exec(subPath)?.[1];
+    const parsed = format.parseRequest(
+      body,
+      pathModel === undefined ? undefined : decodeURIComponent(pathModel),
+    );
+    if (isJsonReply(parsed)) return sendJson(response, parsed);
+    const failure = chooseFailure(route, parsed, format);
+    if (failure) return sendJson(response, failure);
+    await streamAnswer(response, parsed, format);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, jsonReply(500, { error: { message: String(error) } }));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    baseUrls: {
+      openai: `${url}/openai/v1`,
+      anthropic: `${url}/anthropic`,
+      google: `${url}/google`,
+      mistral: `${url}/mistral`,
+      xai: `${url}/xai/v1`,
+      azure: `${url}/azure`,
+      ollama: `${url}/ollama`,
+    },
+    apiKey: API_KEY,
+    requests,
+    activeStreamCount: () => activeStreams,
+    setScenario(next) {
+      scenario = { ...scenario, ...next };
+      if (next.status) statusFailuresLeft = next.status.times;
+    },
+    reset() {
+      scenario = {};
+      statusFailuresLeft = 0;
+      requests.length = 0;
+      markerAttempts.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function checkQuery(provider: FakeProviderId, query: URLSearchParams): JsonReply | undefined {
+  if (provider === "azure" && !query.get("api-version")) {
+    return jsonReply(404, { error: { code: "404", message: "Resource not found" } });
+  }
+  if (provider === "google" && query.get("alt") !== "sse") {
+    return jsonReply(400, {
+      error: { code: 400, message: "The fake provider only serves alt=sse", status: "INVALID_ARGUMENT" },
+    });
+  }
+  return undefined;
+}
+
+function modelList(names: string[]): JsonReply {
+  const data = names.map((id) => ({ id, object: "model", created: 1_754_000_000, owned_by: "library" }));
+  return jsonReply(200, { object: "list", data });
+}
+
+function sendJson(response: ServerResponse, reply: JsonReply): void {
+  response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+  response.end(JSON.stringify(reply.body));
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}

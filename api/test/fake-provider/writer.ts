@@ -1,0 +1,51 @@
+import type { ServerResponse } from "node:http";
+import { setImmediate, setTimeout } from "node:timers/promises";
+import type { Scenario } from "./types.js";
+
+// Writes an SSE body the way the scenario asks: one write per event, random byte cuts (also inside UTF-8
+// characters and inside "\r\n\r\n"), or everything at once; paced; optionally left open (a stall).
+
+export interface WriteOptions {
+  chunking: Scenario["chunking"];
+  delayMs: number;
+  random: () => number;
+  /** Leave the response open after the last write, until the client goes away. */
+  keepOpen: boolean;
+}
+
+export async function writeStream(
+  response: ServerResponse,
+  frames: string[],
+  options: WriteOptions,
+): Promise<void> {
+  let closed = false;
+  const clientGone = new Promise<void>((resolve) => {
+    response.once("close", () => {
+      closed = true;
+      resolve();
+    });
+  });
+  const writes = splitWrites(frames, options);
+  for (const [index, bytes] of writes.entries()) {
+    // Yielding between writes keeps them separate chunks on the wire even with delayMs 0.
+    if (index > 0)
+      await Promise.race([options.delayMs > 0 ? setTimeout(options.delayMs) : setImmediate(), clientGone]);
+    if (closed) return;
+    response.write(bytes);
+  }
+  if (options.keepOpen) await clientGone;
+  else response.end();
+}
+
+function splitWrites(frames: string[], options: WriteOptions): Buffer[] {
+  if (options.chunking === "words") return frames.map((frame) => Buffer.from(frame, "utf8"));
+  const body = Buffer.from(frames.join(""), "utf8");
+  if (options.chunking === "single") return [body];
+  const writes: Buffer[] = [];
+  for (let offset = 0; offset < body.length; ) {
+    const size = 1 + Math.floor(options.random() * 12);
+    writes.push(body.subarray(offset, offset + size));
+    offset += size;
+  }
+  return writes;
+}
