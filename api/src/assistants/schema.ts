@@ -15,17 +15,12 @@ const temperatureSchema = z
   .number()
   .min(0, "Temperature is between 0 and 2")
   .max(2, "Temperature is between 0 and 2");
-// One emoji (possibly several code points: flags, skin tones, ZWJ sequences), not free text.
-const iconSchema = z
-  .string()
-  .trim()
-  .refine(
-    (value) =>
-      /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1,
-    {
-      message: "The icon must be a single emoji",
-    },
-  );
+// One emoji (possibly several code points: flags, keycaps, skin tones, ZWJ sequences), not free text.
+const RGI_EMOJI = /^\p{RGI_Emoji}$/v;
+const isSingleEmoji = (value: string) =>
+  [...new Intl.Segmenter().segment(value)].length === 1 &&
+  (RGI_EMOJI.test(value) || /\p{Extended_Pictographic}/u.test(value));
+const iconSchema = z.string().trim().refine(isSingleEmoji, { message: "The icon must be a single emoji" });
 
 export const AssistantRef = builder.prismaObject("Assistant", {
   description: "A system prompt with a model and temperature; personal, or company-wide when global",
