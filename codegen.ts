@@ -9,7 +9,8 @@ const config: CodegenConfig = {
     "pwa/src/gql/": {
       preset: "client",
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: "string", JSON: "unknown" } },
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json (hash → operation) lets the API accept only the PWA's operations.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
     },
   },
 };

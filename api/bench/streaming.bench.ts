@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "graphql-sse";
@@ -25,6 +25,49 @@ const MEMORY_STREAMS = Number(process.env.BENCH_MEMORY_STREAMS ?? 200);
 const CONCURRENT_STREAMS = Number(process.env.BENCH_CONCURRENCY ?? 500);
 
 const fake = await startFakeProviderServer();
+
+/**
+ * A pass-through proxy in front of the fake OpenAI endpoint, in this process: it notes when it
+ * writes the first content of each answer (keyed by the question), so the latency the API adds
+ * between "the provider sent a token" and "the client has it" can be measured on one clock.
+ * `holdMs` delays each answer so that subscribers are listening before the first token.
+ */
+const firstTokenWritten = new Map<string, number>();
+let holdMs = 0;
+const proxy = createServer((req, res) => {
+  forward(req, res).catch(() => res.destroy());
+});
+
+async function forward(req: IncomingMessage, res: ServerResponse) {
+  const body = await new Promise<string>((resolve) => {
+    let data = "";
+    req.on("data", (chunk) => {
+      data += chunk;
+    });
+    req.on("end", () => resolve(data));
+  });
+  const question =
+    (JSON.parse(body || "{}") as { messages?: { content: string }[] }).messages?.at(-1)?.content ?? "";
+  const upstream = await fetch(`${fake.baseUrls.openai}${req.url ?? ""}`, {
+    method: req.method,
+    headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
+    body: req.method === "GET" ? undefined : body,
+  });
+  if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
+  res.writeHead(upstream.status, {
+    "content-type": upstream.headers.get("content-type") ?? "text/event-stream",
+  });
+  for await (const chunk of upstream.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!firstTokenWritten.has(question) && Buffer.from(chunk).toString().includes('"content":"')) {
+      firstTokenWritten.set(question, performance.now());
+    }
+    res.write(chunk);
+  }
+  res.end();
+}
+await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+
 const adminUrl = process.env.BENCH_DATABASE_URL;
 const databaseName = `xqt5_bench_${Date.now().toString(36)}`;
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "xqt5-bench-"));
@@ -33,11 +76,15 @@ const databaseEnv: Record<string, string> = adminUrl
   : { DATA_DIR: dataDir };
 const api = await startApiProcess({
   ...fakeProviderEnv(fake),
+  OPENAI_BASE_URL: proxyUrl,
   ...databaseEnv,
   NODE_ENV: "production",
   JWT_SECRET: randomBytes(32).toString("hex"),
   LOG_LEVEL: "error",
   PWA_DIST: "/nonexistent",
+  // One bench user sends hundreds of messages a minute.
+  RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000",
+  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000000",
 });
 
 const percentile = (values: number[], p: number) => {
@@ -68,8 +115,16 @@ const sse = createClient({
   retryAttempts: 0,
 });
 
-/** One answer through the API: sendMessage, then follow it; times to the first delta and to the end. */
-async function throughApi(chatId: string, content: string, onOpen?: () => void) {
+let questionCounter = 0;
+const uniqueQuestion = (label: string) => `${label} #${++questionCounter}`;
+
+/**
+ * One answer through the API: sendMessage, then follow it. `relay`: from the proxy writing the first
+ * token to this client having it; `ttft`: from sendMessage to the first delta (includes saving the
+ * message and opening the subscription).
+ */
+async function throughApi(chatId: string, label: string, onOpen?: () => void) {
+  const content = uniqueQuestion(label);
   const start = performance.now();
   const { sendMessage } = await gql<{ sendMessage: SendResult }>(
     SEND_MESSAGE,
@@ -98,29 +153,25 @@ async function throughApi(chatId: string, content: string, onOpen?: () => void) 
       },
     );
   });
-  return {
-    ttft: firstDelta - start,
-    total: performance.now() - start,
-    deltas,
-    messageId: sendMessage.assistantMessage.id,
-  };
+  const relay = firstDelta - (firstTokenWritten.get(content) ?? Number.NaN);
+  return { ttft: firstDelta - start, relay, total: performance.now() - start, deltas };
 }
 
-/** The same answer read straight from the fake provider with our own adapter. */
-async function direct(baseUrl = fake.baseUrls.openai) {
-  const adapter = createOpenAiAdapter({ apiKey: fake.apiKey, baseUrl });
+/** The same answer read straight from the proxy with our own adapter: the reference. */
+async function direct(label: string) {
+  const content = uniqueQuestion(label);
+  const adapter = createOpenAiAdapter({ apiKey: fake.apiKey, baseUrl: proxyUrl });
   const start = performance.now();
   let firstDelta = 0;
   let deltas = 0;
-  for await (const event of adapter.stream(
-    { model: MODEL, messages: [{ role: "user", content: "direkt" }] },
-    new AbortController().signal,
-  )) {
+  const request = { model: MODEL, messages: [{ role: "user" as const, content }] };
+  for await (const event of adapter.stream(request, new AbortController().signal)) {
     if (event.type !== "delta") continue;
     if (!firstDelta) firstDelta = performance.now();
     deltas += 1;
   }
-  return { ttft: firstDelta - start, total: performance.now() - start, deltas };
+  const relay = firstDelta - (firstTokenWritten.get(content) ?? Number.NaN);
+  return { ttft: firstDelta - start, relay, total: performance.now() - start, deltas };
 }
 
 async function newChat() {
@@ -132,78 +183,73 @@ async function newChat() {
   return createChat.id;
 }
 
-function report(label: string, apiTimes: number[], directTimes: number[]) {
-  const added = (p: number) => percentile(apiTimes, p) - percentile(directTimes, p);
-  console.log(
-    `${label.padEnd(28)} API p50 ${ms(percentile(apiTimes, 50))}, p99 ${ms(percentile(apiTimes, 99))} | ` +
-      `direct p50 ${ms(percentile(directTimes, 50))}, p99 ${ms(percentile(directTimes, 99))} | ` +
-      `added p50 ${ms(added(50))}, p99 ${ms(added(99))}`,
-  );
-}
-
 console.log(
   `XQT5 streaming benchmark — database: ${adminUrl ? "Postgres" : "PGlite (embedded)"}, fake provider with zero delay\n`,
 );
 
-// Time to first token, one stream at a time.
+function report(
+  label: string,
+  viaApi: { relay: number; ttft: number }[],
+  reference: { relay: number; ttft: number }[],
+) {
+  const pick = (rows: { relay: number }[]) => rows.map((row) => row.relay);
+  const added = (p: number) => percentile(pick(viaApi), p) - percentile(pick(reference), p);
+  console.log(
+    `${label.padEnd(26)} token→client: API p50 ${ms(percentile(pick(viaApi), 50))}, p99 ${ms(percentile(pick(viaApi), 99))} | ` +
+      `direct p50 ${ms(percentile(pick(reference), 50))}, p99 ${ms(percentile(pick(reference), 99))} | ` +
+      `added p50 ${ms(added(50))}, p99 ${ms(added(99))}`,
+  );
+  const ttfts = viaApi.map((row) => row.ttft);
+  console.log(
+    `${"".padEnd(26)} end to end (sendMessage → first delta): p50 ${ms(percentile(ttfts, 50))}, p99 ${ms(percentile(ttfts, 99))}; ` +
+      `direct request → first delta p50 ${ms(
+        percentile(
+          reference.map((row) => row.ttft),
+          50,
+        ),
+      )}`,
+  );
+}
+
+// Time to first token, one stream at a time. The proxy holds each answer 50 ms so the subscriber listens.
 fake.setScenario({ text: SHORT_ANSWER, chunking: "words", delayMs: 0 });
+holdMs = 50;
 const chatId = await newChat();
 for (let warmup = 0; warmup < 5; warmup++) {
   await throughApi(chatId, "warm up");
-  await direct();
+  await direct("warm up");
 }
-const singleApi: number[] = [];
-const singleDirect: number[] = [];
+const single = {
+  api: [] as Awaited<ReturnType<typeof throughApi>>[],
+  direct: [] as Awaited<ReturnType<typeof direct>>[],
+};
 for (let run = 0; run < 50; run++) {
-  singleApi.push((await throughApi(await newChat(), "einzeln")).ttft);
-  singleDirect.push((await direct()).ttft);
+  single.api.push(await throughApi(await newChat(), "einzeln"));
+  single.direct.push(await direct("einzeln"));
 }
-report("TTFT, 1 stream", singleApi, singleDirect);
+report("TTFT, 1 stream", single.api, single.direct);
 
-// Time to first token with many streams at once.
+// Many streams at once; the hold is longer so that all of them are subscribed before tokens flow.
+holdMs = 1_500;
 const chats = await Promise.all(Array.from({ length: CONCURRENT_STREAMS }, () => newChat()));
 const manyApi = await Promise.all(chats.map((id) => throughApi(id, "gleichzeitig")));
-const manyDirect = await Promise.all(chats.map(() => direct()));
-report(
-  `TTFT, ${CONCURRENT_STREAMS} streams`,
-  manyApi.map((result) => result.ttft),
-  manyDirect.map((result) => result.ttft),
-);
+const manyDirect = await Promise.all(chats.map(() => direct("gleichzeitig")));
+report(`TTFT, ${CONCURRENT_STREAMS} streams`, manyApi, manyDirect);
+holdMs = 0;
 
-// Relay throughput: a 20,000-token answer through the API vs through a raw pass-through proxy.
-const passThrough = createServer(async (req, res) => {
-  const body = await new Promise<string>((resolve) => {
-    let data = "";
-    req.on("data", (chunk) => {
-      data += chunk;
-    });
-    req.on("end", () => resolve(data));
-  });
-  const upstream = await fetch(`${fake.baseUrls.openai}${req.url?.replace(/^\/v1/, "") ?? ""}`, {
-    method: req.method,
-    headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
-    body,
-  });
-  res.writeHead(upstream.status, {
-    "content-type": upstream.headers.get("content-type") ?? "text/event-stream",
-  });
-  for await (const chunk of upstream.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-  res.end();
-});
-await new Promise<void>((resolve) => passThrough.listen(0, "127.0.0.1", resolve));
-const passThroughUrl = `http://127.0.0.1:${(passThrough.address() as { port: number }).port}/v1`;
+// Relay throughput: a 20,000-token answer through the API vs read through the raw pass-through proxy.
 fake.setScenario({ text: LONG_ANSWER, chunking: "words", delayMs: 0 });
 const rates = { api: [] as number[], raw: [] as number[] };
 for (let run = 0; run < 3; run++) {
   const viaApi = await throughApi(await newChat(), "viel Text");
   rates.api.push(viaApi.deltas / ((viaApi.total - viaApi.ttft) / 1000));
-  const viaProxy = await direct(passThroughUrl);
+  const viaProxy = await direct("viel Text");
   rates.raw.push(viaProxy.deltas / ((viaProxy.total - viaProxy.ttft) / 1000));
 }
 const apiRate = percentile(rates.api, 50);
 const rawRate = percentile(rates.raw, 50);
 console.log(
-  `${"Relay throughput".padEnd(28)} API ${Math.round(apiRate)} tokens/s | raw pass-through ${Math.round(rawRate)} tokens/s | ` +
+  `${"Relay throughput".padEnd(26)} API ${Math.round(apiRate)} tokens/s | raw pass-through ${Math.round(rawRate)} tokens/s | ` +
     `ratio ${(apiRate / rawRate).toFixed(2)}×`,
 );
 
@@ -235,8 +281,10 @@ console.log(
   "\nTargets: added TTFT p50 ≤ 3 ms and p99 ≤ 25 ms at 500 streams; throughput ≥ 0.8× raw; ≤ 64 KB per open stream.",
 );
 
+// Streams are still open on purpose (memory test); end quietly.
+process.on("unhandledRejection", () => {});
 sse.dispose();
-passThrough.close();
+proxy.close();
 await api.stop("SIGKILL");
 await fake.close();
 if (adminUrl) await dropPostgresDatabase(adminUrl, databaseName);

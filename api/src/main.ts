@@ -3,17 +3,24 @@ import { openDatabase } from "./db/database.js";
 import { readProviderSettings } from "./providers/settings.js";
 import { listen } from "./server/http-server.js";
 import { createLogger } from "./server/logger.js";
+import { shutDownOnSignals } from "./server/shutdown.js";
 import { assembleApp } from "./server/start.js";
 
 async function main() {
   const config = loadConfig();
   const providerSettings = readProviderSettings(process.env);
   const logger = createLogger(config);
+  const log = (message: string) => logger.info(message);
+  // Behind a transaction pooler the advisory lock does not hold: migrate through the direct URL instead.
+  if (config.MIGRATE_ON_START && config.MIGRATION_DATABASE_URL) {
+    const migrated = await openDatabase({ databaseUrl: config.MIGRATION_DATABASE_URL, migrate: true, log });
+    await migrated.close();
+  }
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
-    migrate: config.MIGRATE_ON_START,
-    log: (message) => logger.info(message),
+    migrate: config.MIGRATE_ON_START && !config.MIGRATION_DATABASE_URL,
+    log,
   });
   const app = await assembleApp({ config, database, logger, providerSettings });
   const running = await listen(app, config.PORT, config.HOST);
@@ -21,16 +28,14 @@ async function main() {
     { database: database.kind, dataDir: database.kind === "pglite" ? config.DATA_DIR : undefined },
     `XQT5 AI Platform listening on ${running.url} (GraphQL at ${running.url}/graphql)`,
   );
-
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await running.close();
-    await app.services.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  shutDownOnSignals({
+    lifecycle: app.lifecycle,
+    server: running,
+    services: app.services,
+    database,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+  });
 }
 
 main().catch((error: unknown) => {

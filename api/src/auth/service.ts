@@ -131,7 +131,13 @@ export class AuthService {
     if (session.user.tokenVersion !== claims.tokenVersion) {
       throw unauthenticated("This session has ended; please sign in again");
     }
-    return { userId: claims.userId, sessionId: claims.sessionId, isAdmin: session.user.isAdmin };
+    return {
+      userId: claims.userId,
+      sessionId: claims.sessionId,
+      isAdmin: session.user.isAdmin,
+      apiKeyId: null,
+      readOnly: false,
+    };
   }
 
   /** Ends one session, named by the signed-in viewer or by a refresh token. */

@@ -50,6 +50,25 @@ const envSchema = z.object({
   CORS_ORIGINS: commaList,
   PWA_DIST: z.string().default(path.resolve(apiRoot, "../pwa/dist")),
 
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(15),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(2_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(50_000),
+  GRAPHQL_INTROSPECTION: booleanFlag(true),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
+  PERSISTED_OPERATIONS_ONLY: booleanFlag(false),
+  PERSISTED_OPERATIONS_FILE: z
+    .string()
+    .default(path.resolve(apiRoot, "../pwa/src/gql/persisted-documents.json")),
+
   DEFAULT_MODEL: z.string().default("openai/gpt-5.1"),
   DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
   TITLE_MODEL: z.string().optional(),

@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
   /** An already open PGlite instance (tests); takes precedence over dataDir. */
   pglite?: PGlite;
   migrate?: boolean;
+  /** Postgres connections per process (default 10). */
+  poolSize?: number;
   log?: (message: string) => void;
 }
 
@@ -44,7 +46,7 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
       await client.end();
     }
   }
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

@@ -9,6 +9,7 @@ import "../chats/schema.js";
 import "../usage/schema.js";
 import "../assistants/schema.js";
 import "../templates/schema.js";
+import "../api-keys/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

@@ -110,7 +110,7 @@ describe("the answer is generated on the server", () => {
     expect(followed.last?.message?.status).toBe("STOPPED");
     expect(followed.text).toBe(message.content);
     // The provider connection is closed (the fake notices at its next write).
-    for (let attempt = 0; attempt < 40 && fake.server.activeStreamCount() > 0; attempt++) await sleep(50);
+    for (let attempt = 0; attempt < 200 && fake.server.activeStreamCount() > 0; attempt++) await sleep(50);
     expect(fake.server.activeStreamCount()).toBe(0);
   });
 

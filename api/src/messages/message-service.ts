@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ChatService } from "../chats/chat-service.js";
 import { isUuid } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
@@ -80,9 +81,12 @@ export class MessageService {
     const sentAt = new Date();
     let pair: MessagePair;
     try {
-      pair = await prisma.$transaction(async (tx) => {
-        const userMessage = await tx.message.create({
+      // One batch transaction (ids made here): no interactive transaction holding a connection.
+      const userMessageId = randomUUID();
+      const [userMessage, assistantMessage] = await prisma.$transaction([
+        prisma.message.create({
           data: {
+            id: userMessageId,
             chatId: chat.id,
             role: "user",
             content: input.content,
@@ -90,14 +94,14 @@ export class MessageService {
             createdAt: sentAt,
             updatedAt: sentAt,
           },
-        });
-        const assistantMessage = await tx.message.create({
-          // One millisecond later: the pair keeps its order even within one transaction's now().
-          data: answerData(chat.id, userMessage.id, modelId, new Date(sentAt.getTime() + 1)),
-        });
-        await tx.chat.update({ where: { id: chat.id }, data: { updatedAt: sentAt } });
-        return { userMessage, assistantMessage };
-      });
+        }),
+        // One millisecond later: the pair keeps its order even within one transaction's now().
+        prisma.message.create({
+          data: answerData(chat.id, userMessageId, modelId, new Date(sentAt.getTime() + 1)),
+        }),
+        prisma.chat.update({ where: { id: chat.id }, data: { updatedAt: sentAt } }),
+      ]);
+      pair = { userMessage, assistantMessage };
     } catch (error) {
       // Two identical sends raced; the other one won.
       if (

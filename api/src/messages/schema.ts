@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { appError } from "../graphql/errors.js";
 import type { MessagePair, StreamEvent } from "./message-service.js";
 
 // Long enough for pasted documents, short enough that one request cannot exhaust memory.
@@ -180,12 +181,15 @@ builder.subscriptionField("messageStream", (t) =>
       "the stream ends with MessageCompleted or MessageFailed.",
     authScopes: { loggedIn: true },
     args: { messageId: t.arg.id({ required: true }) },
-    subscribe: (_root, args, context) =>
-      context.services.messages.follow(
-        context.viewer!.userId,
+    // scope-auth guards resolvers, not subscribe functions: check the viewer here too.
+    subscribe: (_root, args, context) => {
+      if (!context.viewer) throw appError("UNAUTHENTICATED", context.authFailure ?? "Sign in required");
+      return context.services.messages.follow(
+        context.viewer.userId,
         String(args.messageId),
         context.request.signal,
-      ),
+      );
+    },
     resolve: (event) => event,
   }),
 );

@@ -2,14 +2,23 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createYoga, type Plugin } from "graphql-yoga";
 import sirv from "sirv";
+import { isApiKeySecret } from "../api-keys/api-key-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
+import { observeHttp } from "../observability/http-observer.js";
+import { answerMetrics, createMetrics } from "../observability/metrics.js";
+import { metricsEndpoint } from "../observability/metrics-endpoint.js";
+import { useMetrics } from "../observability/metrics-plugin.js";
+import { yogaLogger } from "../observability/yoga-logger.js";
+import { PersistedOperations } from "../security/persisted-operations.js";
+import { securityPlugins } from "../security/security-plugins.js";
 import { createErrorMasker, isClientError } from "./error-masking.js";
 import { useGraphQLSse } from "./graphql-sse.js";
 import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
+import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
 
 export interface AppDependencies {
@@ -26,9 +35,23 @@ interface ServerContext {
 
 export type App = ReturnType<typeof createApp>;
 
-/** Wires the services and the HTTP routes: GraphQL, health checks and the built PWA. */
+/** Wires the services and the HTTP routes: GraphQL, health checks, metrics and the built PWA. */
 export function createApp({ config, database, logger, services }: AppDependencies) {
+  const lifecycle = new ServerLifecycle();
+  const metrics = createMetrics({ answersInProgress: () => services.generator.activeCount });
+  services.generator.observe(answerMetrics(metrics));
+  const serveMetrics = metricsEndpoint(metrics.registry, config.METRICS_TOKEN);
   const responseCookies = new WeakMap<Request, string[]>();
+  const persisted = new PersistedOperations(
+    config.PERSISTED_OPERATIONS_FILE,
+    config.PERSISTED_OPERATIONS_ONLY,
+  );
+  if (config.PERSISTED_OPERATIONS_ONLY && persisted.size === 0) {
+    logger.warn(
+      { file: config.PERSISTED_OPERATIONS_FILE },
+      "PERSISTED_OPERATIONS_ONLY is set but no persisted operations were found",
+    );
+  }
 
   const setCookiesPlugin: Plugin = {
     onResponse({ request, response }) {
@@ -39,12 +62,19 @@ export function createApp({ config, database, logger, services }: AppDependencie
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
-    logging: logger,
+    logging: yogaLogger(logger),
     landingPage: false,
     graphiql: config.NODE_ENV !== "production",
     cors: config.CORS_ORIGINS.length > 0 ? { origin: config.CORS_ORIGINS, credentials: true } : false,
     maskedErrors: { maskError: createErrorMasker(logger) },
-    plugins: [useGraphQLSse("/graphql/stream"), setCookiesPlugin, sseHeadersPlugin],
+    plugins: [
+      useGraphQLSse("/graphql/stream", persisted),
+      setCookiesPlugin,
+      sseHeadersPlugin,
+      useMetrics(metrics),
+      useEndStreamsOnShutdown(lifecycle),
+      ...securityPlugins(config, services.rateLimiters, persisted),
+    ],
     context: async ({ request, req }): Promise<Context> => {
       const cookies: string[] = [];
       responseCookies.set(request, cookies);
@@ -64,7 +94,10 @@ export function createApp({ config, database, logger, services }: AppDependencie
       const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
       if (bearer) {
         try {
-          context.viewer = await services.auth.authenticate(bearer.trim());
+          const token = bearer.trim();
+          context.viewer = isApiKeySecret(token)
+            ? await services.apiKeys.authenticate(token)
+            : await services.auth.authenticate(token);
         } catch (error) {
           context.authFailure = isClientError(error) ? error.message : "The access token is invalid";
           if (!isClientError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
@@ -84,9 +117,13 @@ export function createApp({ config, database, logger, services }: AppDependencie
       })
     : null;
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (pathname === "/metrics") return serveMetrics(req, res);
+    // Shutting down: the proxy and clients take new work elsewhere; streams already open go on.
+    if (lifecycle.draining)
+      return sendJson(res, 503, { status: "draining" }, { connection: "close", "retry-after": "1" });
     if (pathname === "/readyz") {
       database.ping().then(
         () => sendJson(res, 200, { status: "ready", database: database.kind }),
@@ -97,16 +134,38 @@ export function createApp({ config, database, logger, services }: AppDependencie
       );
       return;
     }
-    if (pathname === "/graphql" || pathname.startsWith("/graphql/")) return yoga(req, res, { req, res });
+    if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
+      if (Number(req.headers["content-length"] ?? 0) > config.MAX_REQUEST_BODY_BYTES) {
+        return sendJson(
+          res,
+          413,
+          {
+            errors: [
+              {
+                message: `The request body is larger than ${config.MAX_REQUEST_BODY_BYTES} bytes`,
+                extensions: { code: "BAD_USER_INPUT" },
+              },
+            ],
+          },
+          { connection: "close" },
+        );
+      }
+      return yoga(req, res, { req, res });
+    }
     if (pwa) return pwa(req, res, () => sendJson(res, 404, { error: "not found" }));
     return sendJson(res, 404, { error: "not found" });
   };
 
-  return { handle, yoga, services };
+  const handle = observeHttp(route, { logger, metrics });
+  return { handle, yoga, services, lifecycle, metrics };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 

@@ -28,6 +28,14 @@ export function createErrorMasker(logger: Logger) {
     if (isClientError(original)) {
       return new GraphQLError(original.message, { path: error.path, extensions: original.extensions });
     }
+    // graphql-js (variable coercion) and Pothos (connection arguments) describe bad input in words
+    // that are safe to show.
+    if (
+      isGraphQLErrorLike(original) ||
+      (original instanceof Error && original.name === "PothosValidationError")
+    ) {
+      return new GraphQLError(original.message, { path: error.path, extensions: { code: "BAD_USER_INPUT" } });
+    }
     return internal(logger, original, error.path);
   };
 }

@@ -1,6 +1,7 @@
 import { type GraphQLError, getOperationAST } from "graphql";
 import { createHandler } from "graphql-sse/lib/use/fetch";
 import type { Plugin } from "graphql-yoga";
+import type { PersistedOperations } from "../security/persisted-operations.js";
 
 /**
  * graphql-sse (both of its modes) at `endpoint`, executed through Yoga's envelop so every plugin
@@ -11,7 +12,7 @@ import type { Plugin } from "graphql-yoga";
  * subscribe resolver (e.g. NOT_FOUND) came back as a bare 400 "Unable to detect operation AST".
  * Here they are proper GraphQL results with `data: null` and their codes.
  */
-export function useGraphQLSse(endpoint = "/graphql/stream"): Plugin {
+export function useGraphQLSse(endpoint: string, persisted: PersistedOperations): Plugin {
   const contextForRequest = new WeakMap<Request, Record<string, unknown>>();
   let handler: (request: Request) => Promise<Response>;
   return {
@@ -26,7 +27,7 @@ export function useGraphQLSse(endpoint = "/graphql/stream"): Plugin {
             });
             let document: ReturnType<typeof enveloped.parse>;
             try {
-              document = enveloped.parse(params.query);
+              document = enveloped.parse(persisted.resolveQuery(req.raw, params));
             } catch (error) {
               return { data: null, errors: [error as GraphQLError] };
             }

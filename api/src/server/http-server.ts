@@ -1,11 +1,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { App } from "./app.js";
+
+// While closing, keep-alive connections become idle after their last response; they are closed then.
+const IDLE_SWEEP_MS = 100;
 
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /** Refuses new connections; open requests (streams) go on. */
+  stopAccepting(): void;
+  /** Waits up to `waitMs` for open requests to end, then cuts the rest. */
+  close(waitMs?: number): Promise<void>;
 }
 
 export async function listen(app: App, port: number, host: string): Promise<RunningServer> {
@@ -18,13 +25,25 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
   });
   const address = server.address() as AddressInfo;
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  let closed: Promise<void> | null = null;
+  const stopAccepting = () => {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    return closed;
+  };
   return {
     server,
     url: `http://${shownHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stopAccepting,
+    close: async (waitMs = 0) => {
+      const allClosed = stopAccepting();
+      if (waitMs > 0) {
+        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        await Promise.race([allClosed, sleep(waitMs)]);
+        clearInterval(sweep);
+      }
+      server.closeAllConnections();
+      await allClosed;
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { ApiKeyService } from "../api-keys/api-key-service.js";
 import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
 import { AuthRateLimiter } from "../auth/rate-limit.js";
 import { AuthService } from "../auth/service.js";
@@ -11,6 +12,7 @@ import { TitleGenerator } from "../messages/title-generator.js";
 import { assertKnownModel } from "../models/known-model.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { ProviderSettings } from "../providers/settings.js";
+import { createRateLimiters, type RateLimiters } from "../security/rate-limiters.js";
 import { type AnswerStreamBus, InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { RedisAnswerStreamBus } from "../streaming/redis-answer-stream-bus.js";
 import { createTemplates, type Templates } from "../templates/template-store.js";
@@ -36,6 +38,8 @@ export interface Services {
   messages: MessageService;
   assistants: Assistants;
   templates: Templates;
+  apiKeys: ApiKeyService;
+  rateLimiters: RateLimiters;
   /** Rejects an unknown model id (null/undefined pass: "use the default"). */
   modelCheck(modelId: string | null | undefined): void;
   close(): Promise<void>;
@@ -60,6 +64,12 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     onDiscoveryError: (reason) => logger.warn({ reason }, "local model discovery failed"),
   });
   const bus = await createBus(config);
+  const rateLimiters = createRateLimiters({
+    requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
+    apiKeyRequestsPerMinute: config.RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE,
+    messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
+    redisUrl: config.REDIS_URL,
+  });
   const generator = new AnswerGenerator({ prisma, registry, bus, logger, retry: deps.providerRetry });
   const titles = new TitleGenerator({ prisma, registry, logger, titleModel: config.TITLE_MODEL });
   const chats = new ChatService(prisma, generator);
@@ -74,10 +84,15 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     messages,
     assistants: createAssistants(prisma),
     templates: createTemplates(prisma),
+    apiKeys: new ApiKeyService(prisma),
+    rateLimiters,
     modelCheck: (modelId) => {
       if (modelId) assertKnownModel(modelId);
     },
-    close: () => bus.close(),
+    close: async () => {
+      await bus.close();
+      await rateLimiters.close();
+    },
   };
 }
 

@@ -40,6 +40,10 @@ export async function startTestApp(
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     PWA_DIST: "/nonexistent",
+    // Tests send far more than people do; the limits have tests of their own.
+    RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
+    RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE: "100000",
+    RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
     ...env,
   });
   const app = await assembleApp({

@@ -1,0 +1,94 @@
+import { createHash, randomInt } from "node:crypto";
+import { isUuid } from "../chats/chat-service.js";
+import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
+import type { Viewer } from "../graphql/context.js";
+import { appError, notFound } from "../graphql/errors.js";
+
+export const API_KEY_PREFIX = "xqt5_";
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+// 43 base-62 characters carry 256 bits.
+const SECRET_LENGTH = 43;
+const DISPLAY_PREFIX_LENGTH = 12;
+// Writing last_used_at on every request would turn every read into a write.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const isApiKeySecret = (token: string) => token.startsWith(API_KEY_PREFIX);
+const hashSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");
+
+export function generateApiKeySecret(): string {
+  let secret = API_KEY_PREFIX;
+  for (let index = 0; index < SECRET_LENGTH; index++) secret += BASE62[randomInt(BASE62.length)];
+  return secret;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  expiresAt?: Date | null;
+  readOnly?: boolean | null;
+}
+
+/** Personal API keys: the secret is shown once; only its hash and a display prefix are kept. */
+export class ApiKeyService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(userId: string, input: CreateApiKeyInput): Promise<{ secret: string; apiKey: ApiKey }> {
+    if (input.expiresAt && input.expiresAt <= new Date()) {
+      throw appError("BAD_USER_INPUT", "expiresAt must be in the future", { field: "expiresAt" });
+    }
+    const secret = generateApiKeySecret();
+    const apiKey = await this.prisma.apiKey.create({
+      data: {
+        userId,
+        name: input.name.trim(),
+        keyHash: hashSecret(secret),
+        keyPrefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+        readOnly: input.readOnly ?? false,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    return { secret, apiKey };
+  }
+
+  list(userId: string): Promise<ApiKey[]> {
+    return this.prisma.apiKey.findMany({
+      where: { userId, revokedAt: null },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+  }
+
+  async revoke(userId: string, id: string): Promise<boolean> {
+    const { count } = isUuid(id)
+      ? await this.prisma.apiKey.updateMany({
+          where: { id, userId, revokedAt: null },
+          data: { revokedAt: new Date() },
+        })
+      : { count: 0 };
+    if (count === 0) throw notFound("API key");
+    return true;
+  }
+
+  /** The key's owner as the viewer; UNAUTHENTICATED for unknown, revoked or expired keys and inactive owners. */
+  async authenticate(secret: string): Promise<Viewer> {
+    const key = await this.prisma.apiKey.findUnique({
+      where: { keyHash: hashSecret(secret) },
+      include: { user: { select: { isActive: true, isAdmin: true } } },
+    });
+    if (!key || key.revokedAt) throw appError("UNAUTHENTICATED", "This API key is not valid");
+    if (key.expiresAt && key.expiresAt <= new Date())
+      throw appError("UNAUTHENTICATED", "This API key has expired");
+    if (!key.user.isActive) throw appError("UNAUTHENTICATED", "This account is deactivated");
+    const now = Date.now();
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      void this.prisma.apiKey
+        .update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } })
+        .catch(() => {});
+    }
+    return {
+      userId: key.userId,
+      sessionId: null,
+      isAdmin: key.user.isAdmin,
+      apiKeyId: key.id,
+      readOnly: key.readOnly,
+    };
+  }
+}

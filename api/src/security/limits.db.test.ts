@@ -1,0 +1,203 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
+import { createChat } from "../../test/support/chat-client.js";
+import { fakeProviderEnv } from "../../test/support/provider-env.js";
+import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
+
+const fake = useFakeProviderServer();
+let app: TestApp;
+let user: SignedIn;
+
+beforeAll(async () => {
+  app = await startTestApp({
+    GRAPHQL_MAX_DEPTH: "6",
+    GRAPHQL_MAX_ALIASES: "5",
+    GRAPHQL_MAX_DIRECTIVES: "5",
+    GRAPHQL_MAX_TOKENS: "400",
+    GRAPHQL_MAX_COST: "300",
+    MAX_REQUEST_BODY_BYTES: "20000",
+  });
+  user = await registerUser(app, "armored");
+});
+afterAll(() => app?.close());
+
+const firstError = (result: { errors?: { message: string; extensions?: { code?: string } }[] }) =>
+  result.errors?.[0];
+
+describe("GraphQL Armor limits", () => {
+  it("rejects deep nesting", async () => {
+    const result = await app.gql(
+      `{ chats { edges { node { messages { edges { node { usage { costUsd } } } } } } } }`,
+      {},
+      { token: user.accessToken },
+    );
+    expect(result.response.status).toBe(400);
+    expect(firstError(result)?.message).toMatch(/depth/i);
+    expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("rejects an alias flood", async () => {
+    const aliases = Array.from({ length: 6 }, (_, index) => `a${index}: me { id }`).join(" ");
+    const result = await app.gql(`{ ${aliases} }`, {}, { token: user.accessToken });
+    expect(firstError(result)?.message).toMatch(/alias/i);
+    expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("rejects too many directives", async () => {
+    const directives = Array.from({ length: 6 }, () => "@include(if: true)").join(" ");
+    const result = await app.gql(`{ me ${directives} { id } }`, {}, { token: user.accessToken });
+    expect(firstError(result)?.message).toMatch(/directive/i);
+    expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("rejects a huge query by its tokens", async () => {
+    const fields = Array.from({ length: 500 }, () => "id").join(" ");
+    const result = await app.gql(`{ me { ${fields} } }`, {}, { token: user.accessToken });
+    expect(firstError(result)?.message).toMatch(/token/i);
+    expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("rejects an operation whose estimated cost is too high", async () => {
+    const result = await app.gql(
+      `{ chats { edges { node { id title messages { edges { node { id content usage { costUsd promptTokens } } } } } } } }`,
+      {},
+      { token: user.accessToken },
+    );
+    expect(firstError(result)?.message).toMatch(/cost|depth/i);
+    expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+  });
+
+  it("rejects bodies over MAX_REQUEST_BODY_BYTES with 413 and batched requests with 4xx", async () => {
+    const big = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(30_000) } }),
+    });
+    expect(big.status).toBe(413);
+    const batch = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]),
+    });
+    expect(batch.status).toBeGreaterThanOrEqual(400);
+    expect(batch.status).toBeLessThan(500);
+  });
+});
+
+describe("rate limits", () => {
+  let limited: TestApp;
+  let alice: SignedIn;
+  beforeAll(async () => {
+    limited = await startTestApp({
+      ...fakeProviderEnv(fake.server),
+      RATE_LIMIT_REQUESTS_PER_MINUTE: "8",
+      RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE: "3",
+      RATE_LIMIT_MESSAGES_PER_MINUTE: "2",
+    });
+    alice = await registerUser(limited, "limited");
+  });
+  afterAll(() => limited?.close());
+
+  it("limits messages per minute for sendMessage, with RATE_LIMITED, retryAfter, 429 and RateLimit headers", async () => {
+    fake.server.setScenario({ text: "ok", chunking: "single" });
+    const chat = await createChat(limited, alice, { model: "openai/gpt-4.1-mini" });
+    const send = (content: string) =>
+      limited.gql(
+        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { userMessage { id } } }`,
+        {
+          input: { chatId: chat.id, content },
+        },
+        { token: alice.accessToken },
+      );
+    expect((await send("eins")).errors).toBeUndefined();
+    const second = await send("zwei");
+    expect(second.errors).toBeUndefined();
+    expect(second.response.headers.get("ratelimit-limit")).toBe("2");
+    expect(second.response.headers.get("ratelimit-remaining")).toBe("0");
+    const third = await send("drei");
+    expect(third.response.status).toBe(429);
+    expect(firstError(third)?.extensions).toMatchObject({ code: "RATE_LIMITED" });
+    expect(third.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    expect(Number(third.response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.database.prisma.message.count({ where: { chatId: chat.id, role: "user" } })).toBe(2);
+  });
+
+  it("limits requests per user and per API key", async () => {
+    const bob = await registerUser(limited, "bob");
+    const created = await limited.gql<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(input: { name: "k" }) { secret } }`,
+      {},
+      { token: bob.accessToken },
+    );
+    const secret = created.data!.createApiKey.secret;
+    const viaKey = [];
+    for (let index = 0; index < 4; index++)
+      viaKey.push(await limited.gql(`{ me { id } }`, {}, { token: secret }));
+    expect(viaKey.slice(0, 3).every((result) => result.errors === undefined)).toBe(true);
+    expect(firstError(viaKey[3]!)?.extensions?.code).toBe("RATE_LIMITED");
+
+    const codes: (string | undefined)[] = [];
+    for (let index = 0; index < 10; index++) {
+      codes.push(
+        firstError(await limited.gql(`{ me { id } }`, {}, { token: bob.accessToken }))?.extensions?.code,
+      );
+    }
+    expect(codes.filter((code) => code === "RATE_LIMITED").length).toBeGreaterThan(0);
+    expect(codes[0]).toBeUndefined();
+  });
+});
+
+describe("production settings", () => {
+  let production: TestApp;
+  beforeAll(async () => {
+    production = await startTestApp({
+      NODE_ENV: "production",
+      JWT_SECRET: "a-very-long-production-secret-for-tests-only",
+      GRAPHQL_INTROSPECTION: "false",
+    });
+  });
+  afterAll(() => production?.close());
+
+  it("turns field suggestions off and introspection off when GRAPHQL_INTROSPECTION=false", async () => {
+    const typo = await production.gql(`{ mee { id } }`);
+    expect(firstError(typo)?.message).not.toMatch(/did you mean/i);
+    const introspection = await production.gql(`{ __schema { types { name } } }`);
+    expect(introspection.errors?.length).toBeGreaterThan(0);
+    expect(introspection.data?.__schema).toBeUndefined();
+  });
+
+  it("keeps introspection on by default and suggests fields in development", async () => {
+    const introspection = await app.gql<{ __schema: { types: unknown[] } }>(
+      `{ __schema { queryType { name } } }`,
+    );
+    expect(introspection.errors).toBeUndefined();
+    const typo = await app.gql(`{ mee { id } }`);
+    expect(firstError(typo)?.message).toMatch(/did you mean/i);
+  });
+});
+
+describe("default limits", () => {
+  it("let every operation of the PWA and the documented examples through", async () => {
+    const defaults = await startTestApp();
+    try {
+      const file = defaults.config.PERSISTED_OPERATIONS_FILE;
+      const documents: string[] = existsSync(file)
+        ? Object.values(JSON.parse(readFileSync(file, "utf8")))
+        : [];
+      documents.push(
+        `query($id: ID!) { chat(id: $id) { id title model temperature assistant { id name icon }
+          messages(last: 100) { edges { cursor node { id role content status model createdAt error { code message }
+          usage { promptTokens completionTokens cachedTokens reasoningTokens costUsd } } } pageInfo { hasPreviousPage startCursor } } } }`,
+        `{ usage { requests promptTokens completionTokens costUsd byModel { model requests promptTokens completionTokens costUsd } byDay { day requests costUsd } } }`,
+      );
+      for (const query of documents) {
+        const result = await defaults.gql(query, {});
+        const codes = (result.errors ?? []).map((error) => error.extensions?.code);
+        expect(codes, query.slice(0, 80)).not.toContain("QUERY_TOO_COMPLEX");
+      }
+    } finally {
+      await defaults.close();
+    }
+  });
+});

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Plugin } from "graphql-yoga";
+import type { Database } from "../db/database.js";
+import type { RunningServer } from "./http-server.js";
+import type { Logger } from "./logger.js";
+import type { Services } from "./services.js";
+
+// After the answers are done: time for their final events to reach subscribers, before the streams
+// still open (following answers generated elsewhere) are ended and connections are cut.
+const FLUSH_MS = 2_000;
+// Beyond the grace period: saving, closing the pools. A shutdown that takes longer is stuck.
+const CLEANUP_MS = 10_000;
+
+/** Whether the server still takes new work; the open subscription streams and the switch that ends them. */
+export class ServerLifecycle {
+  private readonly streams = new AbortController();
+  private isDraining = false;
+  private openStreams = 0;
+  private onAllStreamsClosed: (() => void)[] = [];
+
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** Aborted when open streams are to end. */
+  get streamsEnding(): AbortSignal {
+    return this.streams.signal;
+  }
+
+  beginDraining(): void {
+    this.isDraining = true;
+  }
+
+  endStreams(): void {
+    this.streams.abort();
+  }
+
+  streamOpened(): void {
+    this.openStreams += 1;
+  }
+
+  streamClosed(): void {
+    this.openStreams -= 1;
+    if (this.openStreams === 0) for (const resolve of this.onAllStreamsClosed.splice(0)) resolve();
+  }
+
+  /** Resolves once no stream is open, or after `timeoutMs`. */
+  async streamsClosed(timeoutMs: number): Promise<void> {
+    if (this.openStreams === 0) return;
+    const allClosed = new Promise<void>((resolve) => this.onAllStreamsClosed.push(resolve));
+    await Promise.race([allClosed, sleep(timeoutMs, undefined, { ref: false })]);
+  }
+}
+
+/**
+ * Subscription streams still open when the server stops end like finished ones (graphql-sse sends
+ * `complete`) instead of being cut: a client follows the answer again, on another replica, from where
+ * it was (answers are resumable across replicas with Redis).
+ */
+export function useEndStreamsOnShutdown(lifecycle: ServerLifecycle): Plugin {
+  return {
+    onSubscribe: () => ({
+      onSubscribeResult: ({ result, setResult }) => {
+        if (!(Symbol.asyncIterator in result)) return;
+        setResult(endWhenAborted(result, lifecycle.streamsEnding));
+        lifecycle.streamOpened();
+        return { onEnd: () => lifecycle.streamClosed() };
+      },
+    }),
+  };
+}
+
+function endWhenAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  let onAbort = () => {};
+  const aborted = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    onAbort = () => resolve(done);
+  });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    // Streams end all the time; their listeners must not pile up on the one shutdown signal.
+    signal.removeEventListener("abort", onAbort);
+    // Not awaited: the source may be waiting for its next event, and its cleanup waits for that.
+    void iterator.return?.()?.catch(() => {});
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const result = await Promise.race([iterator.next(), aborted]);
+      if (result.done) release();
+      return result;
+    },
+    async return() {
+      release();
+      return done;
+    },
+  };
+}
+
+export interface ShutdownDependencies {
+  lifecycle: ServerLifecycle;
+  server: RunningServer;
+  services: Pick<Services, "generator" | "close">;
+  database: Pick<Database, "close">;
+  logger: Logger;
+  /** How long answers in progress may go on (SHUTDOWN_GRACE_MS). */
+  graceMs: number;
+}
+
+/**
+ * Stops taking new work (new connections refused, new requests 503, /readyz 503), lets answers in
+ * progress finish for up to `graceMs`, saves the rest as INTERRUPTED, ends the remaining streams
+ * cleanly, then closes connections, services and the database.
+ */
+export async function shutDownGracefully(deps: ShutdownDependencies): Promise<void> {
+  const { lifecycle, server, services, logger } = deps;
+  const started = Date.now();
+  lifecycle.beginDraining();
+  server.stopAccepting();
+  logger.info(
+    { answersInProgress: services.generator.activeCount, graceMs: deps.graceMs },
+    "draining: no new work; answers in progress may finish",
+  );
+  // Requests accepted just before draining may still start an answer; those are drained too.
+  const deadline = started + deps.graceMs;
+  do {
+    await services.generator.drain(Math.max(0, deadline - Date.now()));
+  } while (services.generator.activeCount > 0);
+  await lifecycle.streamsClosed(FLUSH_MS);
+  lifecycle.endStreams();
+  await server.close(FLUSH_MS);
+  await services.close();
+  await deps.database.close();
+  logger.info({ durationMs: Date.now() - started }, "shut down");
+}
+
+/**
+ * SIGTERM (docker stop, Coolify redeploys) and SIGINT: a graceful shutdown, then exit 0. A second
+ * signal, a failure or a shutdown stuck past the grace period exits 1 at once.
+ */
+export function shutDownOnSignals(deps: ShutdownDependencies): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      deps.logger.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    stopping = true;
+    deps.logger.info({ signal }, "shutting down");
+    setTimeout(() => {
+      deps.logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, deps.graceMs + CLEANUP_MS).unref();
+    shutDownGracefully(deps).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        deps.logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
