@@ -3,8 +3,9 @@ import { loadConfig } from "../src/config/env.js";
 import { openDatabase } from "../src/db/database.js";
 
 const config = loadConfig();
+// A transaction pooler cannot hold the advisory lock: prefer the direct URL when one is given.
 const database = await openDatabase({
-  databaseUrl: config.DATABASE_URL,
+  databaseUrl: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   migrate: true,
   log: (message) => console.log(message),

@@ -120,6 +120,7 @@ describe("prisma/schema.prisma and the migrated database", () => {
   it("parses every model of the schema", () => {
     const models = new Set(prismaColumns.map((column) => column.model));
     expect([...models].sort()).toEqual([
+      "ApiKey",
       "Assistant",
       "Chat",
       "Message",

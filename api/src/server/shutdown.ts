@@ -16,7 +16,7 @@ export class ServerLifecycle {
   private readonly streams = new AbortController();
   private isDraining = false;
   private openStreams = 0;
-  private onAllStreamsClosed: (() => void)[] = [];
+  private readonly onAllStreamsClosed: (() => void)[] = [];
 
   get draining(): boolean {
     return this.isDraining;
