@@ -1,4 +1,5 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 
 // Typed GraphQL documents for the PWA, generated from the API's committed schema.
 const config: CodegenConfig = {
@@ -11,6 +12,8 @@ const config: CodegenConfig = {
       config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: "string", JSON: "unknown" } },
       // persisted-documents.json (hash → operation) lets the API accept only the PWA's operations.
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
+      // The PWA's normalised cache needs __typename everywhere; persisted documents must ask for it too.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
     },
   },
 };

@@ -1,0 +1,52 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "../scripts/chromium";
+
+// End-to-end tests against the real API (serving the fresh build in pwa/dist) and the fake provider,
+// in Debian's Chromium, at a phone and a desktop size.
+
+const pwaRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// The config is evaluated again in every worker; the port chosen here reaches them through the env.
+process.env.E2E_PORT ??= execFileSync(process.execPath, [
+  "-e",
+  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+])
+  .toString()
+  .trim();
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+export default defineConfig({
+  testDir: ".",
+  outputDir: path.join(pwaRoot, "test-results/playwright"),
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    launchOptions: chromiumLaunchOptions,
+    locale: "en-US",
+    serviceWorkers: "allow",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "phone",
+      use: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    },
+    { name: "desktop", use: { viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: {
+    command: "npx tsx e2e/serve.ts",
+    cwd: pwaRoot,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    env: { E2E_PORT: process.env.E2E_PORT },
+  },
+});

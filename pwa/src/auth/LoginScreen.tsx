@@ -1,0 +1,120 @@
+import { createMutation } from "@urql/solid";
+import { createSignal, type JSX, Show } from "solid-js";
+import { describeError, fieldErrors } from "../graphql/errors";
+import { t } from "../i18n/i18n";
+import { Form } from "../ui/Form";
+import { FormField } from "../ui/FormField";
+import { LoginMutation, RegisterMutation } from "./documents";
+import { session } from "./session";
+import { readSignOutReason } from "./sign-out-reason";
+
+type Mode = "signIn" | "register";
+
+/** Sign in or register. */
+export function LoginScreen(): JSX.Element {
+  const [mode, setMode] = createSignal<Mode>("signIn");
+  const [notice, setNotice] = createSignal(readSignOutReason() === "expired" ? t("auth.sessionExpired") : "");
+  const [error, setError] = createSignal("");
+  const [fields, setFields] = createSignal<Record<string, string>>({});
+  const [login, runLogin] = createMutation(LoginMutation);
+  const [register, runRegister] = createMutation(RegisterMutation);
+  const busy = () => login.fetching || register.fetching;
+
+  const submit = async (form: HTMLFormElement) => {
+    const value = (name: string) => String(new FormData(form).get(name) ?? "");
+    setError("");
+    setNotice("");
+    const result =
+      mode() === "signIn"
+        ? await runLogin({ input: { login: value("login"), password: value("password") } })
+        : await runRegister({
+            input: { username: value("username"), email: value("email"), password: value("password") },
+          });
+    const grant = result.data && ("login" in result.data ? result.data.login : result.data.register);
+    if (grant) {
+      session.start(grant);
+      return;
+    }
+    setFields(fieldErrors(result.error));
+    setError(describeError(result.error));
+  };
+
+  return (
+    <main class="login" id="main">
+      <div class="login-card card">
+        <div class="card-header login-header">
+          <span class="login-brand">
+            XQT5 <span class="brand-accent">AI</span>
+          </span>
+          <p class="login-tagline">{t("auth.tagline")}</p>
+        </div>
+        <Form class="card-body login-form" onSubmit={(form) => void submit(form)}>
+          <h1 class="section-heading">
+            {mode() === "signIn" ? t("auth.signInTitle") : t("auth.registerTitle")}
+          </h1>
+          <Show when={notice()}>
+            <p class="alert" role="status">
+              {notice()}
+            </p>
+          </Show>
+          <Show
+            when={mode() === "register"}
+            fallback={
+              <FormField
+                required
+                id="login"
+                label={t("auth.login")}
+                autocomplete="username"
+                error={fields().login}
+              />
+            }
+          >
+            <FormField
+              required
+              id="username"
+              label={t("auth.username")}
+              autocomplete="username"
+              error={fields().username}
+            />
+            <FormField
+              required
+              id="email"
+              label={t("auth.email")}
+              type="email"
+              autocomplete="email"
+              error={fields().email}
+            />
+          </Show>
+          <FormField
+            required
+            id="password"
+            label={t("auth.password")}
+            type="password"
+            autocomplete={mode() === "signIn" ? "current-password" : "new-password"}
+            hint={mode() === "register" ? t("auth.passwordHint") : undefined}
+            error={fields().password}
+          />
+          <Show when={error()}>
+            <p class="alert" role="alert">
+              {error()}
+            </p>
+          </Show>
+          <button type="submit" class="button button--primary" disabled={busy()}>
+            {mode() === "signIn" ? t("auth.signIn") : t("auth.register")}
+          </button>
+          <button
+            type="button"
+            class="button button--ghost"
+            onClick={() => {
+              setMode(mode() === "signIn" ? "register" : "signIn");
+              setError("");
+              setFields({});
+            }}
+          >
+            {mode() === "signIn" ? t("auth.toRegister") : t("auth.toSignIn")}
+          </button>
+        </Form>
+      </div>
+    </main>
+  );
+}

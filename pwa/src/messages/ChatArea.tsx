@@ -1,0 +1,185 @@
+import "./chat.css";
+import { A, useParams } from "@solidjs/router";
+import { createMutation, createQuery } from "@urql/solid";
+import { createEffect, createMemo, createSignal, type JSX, Match, on, Show, Switch } from "solid-js";
+import { chatTitle } from "../chats/chat-title";
+import { UpdateChatMutation } from "../chats/documents";
+import { errorCode } from "../graphql/errors";
+import { t } from "../i18n/i18n";
+import { ModelSettings } from "../models/ModelSettings";
+import { createModels } from "../models/models";
+import { ConversationList } from "./ConversationList";
+import {
+  editLastMessage,
+  hiddenMessages,
+  MESSAGE_PAGE_SIZE,
+  outbox,
+  recentMessages,
+  regenerateAnswer,
+  sendChatMessage,
+  stopAnswer,
+  streams,
+} from "./chat-actions";
+import { lastMessageOf, mergeConversation } from "./conversation";
+import { ChatQuery } from "./documents";
+import { MessageInput } from "./MessageInput";
+import { createOlderPages } from "./older-pages";
+import { StreamAnnouncer } from "./StreamAnnouncer";
+import { createScrollAnchor } from "./scroll-anchor";
+
+/** An open chat: its messages (newest page first, earlier pages on demand), settings and composer. */
+export function ChatArea(): JSX.Element {
+  const params = useParams<{ id: string }>();
+  const chatId = () => params.id;
+  const models = createModels();
+  const [chat] = createQuery({
+    query: ChatQuery,
+    variables: () => ({ id: chatId(), last: MESSAGE_PAGE_SIZE }),
+  });
+  const [, updateChat] = createMutation(UpdateChatMutation);
+  const [actionError, setActionError] = createSignal<string>();
+  let scroller: HTMLDivElement | undefined;
+  const anchor = createScrollAnchor(() => scroller);
+
+  const newestPage = () => chat.data?.chat.messages;
+  const older = createOlderPages(chatId, () => newestPage()?.pageInfo, MESSAGE_PAGE_SIZE);
+  const latest = () => newestPage()?.edges.map((edge) => edge.node) ?? [];
+  const shown = createMemo(() =>
+    mergeConversation({
+      older: older.messages(),
+      latest: latest(),
+      recent: recentMessages[chatId()] ?? [],
+      pending: outbox.items().filter((item) => item.chatId === chatId()),
+      hidden: hiddenMessages(),
+    }),
+  );
+  const lastUser = () => lastMessageOf(shown(), "USER");
+  const lastAssistant = () => lastMessageOf(shown(), "ASSISTANT");
+  const busy = () => streams.isChatStreaming(chatId());
+
+  // An answer still being written when the chat was loaded (e.g. after a reload) continues live.
+  createEffect(() => {
+    for (const entry of shown()) {
+      const message = entry.kind === "message" ? entry.message : undefined;
+      if (message?.role === "ASSISTANT" && message.status === "STREAMING") {
+        streams.follow(message.id, message.chatId, message.content);
+      }
+    }
+  });
+
+  createEffect(on(chatId, () => anchor.pinToEnd()));
+  createEffect(
+    on(
+      () => [shown().length, streams.streams[lastAssistant()?.id ?? ""]?.text.length],
+      () => anchor.settle(),
+    ),
+  );
+
+  const run = async (action: Promise<string | undefined>) => setActionError(await action);
+  const stopStreaming = () => {
+    for (const [messageId, state] of Object.entries(streams.streams)) {
+      if (state.chatId === chatId() && state.status === "STREAMING") void stopAnswer(messageId);
+    }
+  };
+  const loadOlder = () => {
+    anchor.holdPlace();
+    void older.loadMore();
+  };
+  const notAvailable = () => (!chat.data && chat.error ? errorCode(chat.error) : undefined);
+
+  return (
+    <div class="chat">
+      <Switch>
+        <Match when={notAvailable()}>
+          {(code) => (
+            <div class="chat-empty">
+              <p class="alert">{code() === "NOT_FOUND" ? t("chat.notFound") : t("chat.notCached")}</p>
+              <A class="button button--primary" href="/">
+                {t("sidebar.newChat")}
+              </A>
+            </div>
+          )}
+        </Match>
+        <Match when={chat.data?.chat}>
+          {(current) => (
+            <>
+              <div class="chat-toolbar">
+                <h1 id="chat-title" class="chat-title">
+                  {chatTitle(current().title)}
+                </h1>
+                <Show when={current().assistant}>
+                  {(assistant) => (
+                    <span class="badge chat-assistant">
+                      {t("assistants.selected", { name: `${assistant().icon} ${assistant().name}` })}
+                    </span>
+                  )}
+                </Show>
+                <ModelSettings
+                  idPrefix="chat"
+                  models={models}
+                  model={current().model}
+                  temperature={current().temperature}
+                  onModel={(model) => void updateChat({ id: current().id, input: { model } })}
+                  onTemperature={(temperature) =>
+                    void updateChat({ id: current().id, input: { temperature } })
+                  }
+                />
+              </div>
+              <div
+                class="messages"
+                ref={(element) => {
+                  scroller = element;
+                  anchor.watchScrolling(element);
+                }}
+              >
+                <div class="messages-content" ref={anchor.watchSize}>
+                  <Show when={older.hasMore()}>
+                    <button
+                      type="button"
+                      class="button button--ghost load-older"
+                      disabled={older.loading()}
+                      onClick={loadOlder}
+                    >
+                      {older.loading() ? t("chat.loadingOlder") : t("chat.loadOlder")}
+                    </button>
+                  </Show>
+                  <h2 class="visually-hidden">{t("chat.conversation")}</h2>
+                  <ConversationList
+                    shown={shown()}
+                    lastUserId={lastUser()?.id}
+                    lastAssistantId={lastAssistant()?.id}
+                    busy={busy()}
+                    onRegenerate={(message) => void run(regenerateAnswer(message))}
+                    onEdit={(message, content) =>
+                      void run(editLastMessage(message, lastAssistant(), content))
+                    }
+                  />
+                </div>
+              </div>
+              <Show when={actionError()}>
+                <p class="alert chat-error" role="alert">
+                  {actionError()}
+                </p>
+              </Show>
+              <StreamAnnouncer chatId={chatId()} />
+              <MessageInput
+                streaming={busy()}
+                onStop={stopStreaming}
+                onSend={(content) => {
+                  anchor.pinToEnd();
+                  sendChatMessage({
+                    chatId: current().id,
+                    content,
+                    model: current().model,
+                    temperature: current().temperature,
+                  });
+                  return undefined;
+                }}
+              />
+            </>
+          )}
+        </Match>
+      </Switch>
+    </div>
+  );
+}

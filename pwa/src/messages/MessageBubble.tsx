@@ -1,0 +1,138 @@
+import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
+import type { MessageStatus } from "../gql/graphql";
+import { describeCode } from "../graphql/errors";
+import { t } from "../i18n/i18n";
+import { createCopyAction } from "../ui/clipboard";
+import { IconButton } from "../ui/IconButton";
+import { AnswerText } from "./AnswerText";
+import type { ChatMessage } from "./conversation";
+import { EditMessageForm } from "./EditMessageForm";
+import type { StreamState } from "./stream-assembly";
+
+function StatusLine(props: { status: MessageStatus; error?: { code: string } | null }): JSX.Element {
+  return (
+    <Switch>
+      <Match when={props.status === "STREAMING"}>
+        <p class="message-status metadata">
+          <span class="typing" aria-hidden="true" />
+          {t("chat.streaming")}
+        </p>
+      </Match>
+      <Match when={props.status === "STOPPED"}>
+        <p class="message-status">
+          <span class="badge">{t("chat.stopped")}</span>
+        </p>
+      </Match>
+      <Match when={props.status === "INTERRUPTED"}>
+        <p class="message-status alert">{t("chat.interrupted")}</p>
+      </Match>
+      <Match when={props.status === "FAILED"}>
+        <p class="message-status alert" role="alert">
+          {t("chat.answerFailed", { reason: describeCode(props.error?.code ?? "UNKNOWN") })}
+        </p>
+      </Match>
+    </Switch>
+  );
+}
+
+/** Copy, and for the newest answer regenerate; stop while it streams. */
+function AnswerActions(props: {
+  text: string;
+  status: MessageStatus;
+  canRegenerate: boolean;
+  onStop: () => void;
+  onRegenerate: () => void;
+}): JSX.Element {
+  const { copied, copy } = createCopyAction();
+  return (
+    <Show
+      when={props.status !== "STREAMING"}
+      fallback={
+        <div class="message-actions">
+          <IconButton icon="stop" label={t("chat.stop")} onClick={props.onStop} />
+        </div>
+      }
+    >
+      <div class="message-actions">
+        <IconButton
+          icon="copy"
+          label={copied() ? t("common.copied") : t("chat.copyAnswer")}
+          onClick={() => void copy(props.text)}
+        />
+        <Show when={props.canRegenerate}>
+          <IconButton icon="regenerate" label={t("chat.regenerate")} onClick={props.onRegenerate} />
+        </Show>
+      </div>
+    </Show>
+  );
+}
+
+/** One message of the conversation, with the actions that apply to it. */
+export function MessageBubble(props: {
+  message: ChatMessage;
+  stream?: StreamState;
+  isLastUser: boolean;
+  isLastAssistant: boolean;
+  busy: boolean;
+  onStop: () => void;
+  onRegenerate: () => void;
+  onEdit: (content: string) => void;
+}): JSX.Element {
+  const [editing, setEditing] = createSignal(false);
+  const text = () => props.stream?.text ?? props.message.content;
+  const status = () => props.stream?.status ?? props.message.status;
+  const isUser = props.message.role === "USER";
+
+  return (
+    <article
+      class={isUser ? "message message--user" : "message message--assistant"}
+      data-status={status()}
+      data-message-id={props.message.id}
+    >
+      <h3 class="visually-hidden">{isUser ? t("chat.you") : t("chat.assistant")}</h3>
+      <Show
+        when={isUser}
+        fallback={
+          <>
+            <div class="message-body">
+              <AnswerText text={text()} streaming={status() === "STREAMING"} />
+            </div>
+            <Show when={status() !== "COMPLETE"}>
+              <StatusLine status={status()} error={props.stream?.error ?? props.message.error} />
+            </Show>
+            <AnswerActions
+              text={text()}
+              status={status()}
+              canRegenerate={props.isLastAssistant && !props.busy}
+              onStop={props.onStop}
+              onRegenerate={props.onRegenerate}
+            />
+          </>
+        }
+      >
+        <Show
+          when={editing()}
+          fallback={
+            <div class="message-body">
+              <p class="plain-text">{text()}</p>
+            </div>
+          }
+        >
+          <EditMessageForm
+            initial={props.message.content}
+            onCancel={() => setEditing(false)}
+            onSave={(content) => {
+              setEditing(false);
+              props.onEdit(content);
+            }}
+          />
+        </Show>
+        <Show when={props.isLastUser && !props.busy && !editing()}>
+          <div class="message-actions">
+            <IconButton icon="edit" label={t("chat.editLast")} onClick={() => setEditing(true)} />
+          </div>
+        </Show>
+      </Show>
+    </article>
+  );
+}

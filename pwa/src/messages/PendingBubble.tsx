@@ -1,0 +1,39 @@
+import { type JSX, Match, Switch } from "solid-js";
+import { describeCode } from "../graphql/errors";
+import { t } from "../i18n/i18n";
+import type { OutboxItem } from "../offline/outbox";
+
+/** A message still in the outbox. */
+export function PendingBubble(props: {
+  item: OutboxItem;
+  onRetry: () => void;
+  onDiscard: () => void;
+}): JSX.Element {
+  return (
+    <article class="message message--user message--pending" data-state={props.item.state}>
+      <h3 class="visually-hidden">{t("chat.you")}</h3>
+      <div class="message-body">
+        <p class="plain-text">{props.item.content}</p>
+      </div>
+      <p class="message-status metadata">
+        <Switch>
+          <Match when={props.item.state === "pending"}>
+            <span class="badge badge--pending">{t("chat.pending")}</span>
+          </Match>
+          <Match when={props.item.state === "sending"}>{t("chat.sending")}</Match>
+          <Match when={props.item.state === "failed"}>
+            <span role="alert">
+              {t("chat.sendFailed", { reason: describeCode(props.item.error ?? "UNKNOWN") })}
+            </span>
+            <button type="button" class="button button--small" onClick={() => props.onRetry()}>
+              {t("common.retry")}
+            </button>
+            <button type="button" class="button button--small" onClick={() => props.onDiscard()}>
+              {t("chat.discard")}
+            </button>
+          </Match>
+        </Switch>
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,172 @@
+import { createSignal } from "solid-js";
+import { createStore } from "solid-js/store";
+import { session } from "../auth/session";
+import { client } from "../graphql/client";
+import { errorCode, isNetworkFailure } from "../graphql/errors";
+import { createOutbox, type OutboxItem, type SendOutcome } from "../offline/outbox";
+import { startOfMonth } from "../ui/format";
+import { readJson, writeJson } from "../ui/storage";
+import { whenIdle } from "../ui/when-idle";
+import { UsageQuery } from "../usage/documents";
+import type { ChatMessage } from "./conversation";
+import {
+  ChatQuery,
+  EditMessageMutation,
+  MessageStreamSubscription,
+  RegenerateMessageMutation,
+  SendMessageMutation,
+  StopGenerationMutation,
+} from "./documents";
+import { createStreamStore } from "./streams";
+
+// What a chat does: send (through the outbox), stream answers, stop, regenerate, edit.
+
+export const MESSAGE_PAGE_SIZE = 30;
+const PREFETCHED_RECENT_CHATS = 3;
+const OUTBOX_KEY = "xqt5.outbox";
+const TITLE_DELAY_MS = 3_000;
+
+/** Messages returned by this session's mutations, until the chat's query has them too. */
+const [recentMessages, setRecentMessages] = createStore<Record<string, ChatMessage[]>>({});
+/** Messages replaced by a regeneration or an edit. */
+const [hiddenMessages, setHiddenMessages] = createSignal<ReadonlySet<string>>(new Set());
+
+export { hiddenMessages, recentMessages };
+
+function remember(...messages: ChatMessage[]): void {
+  for (const message of messages) {
+    const list = recentMessages[message.chatId] ?? [];
+    setRecentMessages(message.chatId, [...list.filter((known) => known.id !== message.id), message]);
+  }
+}
+
+function hide(...ids: (string | undefined)[]): void {
+  const next = new Set(hiddenMessages());
+  for (const id of ids) if (id) next.add(id);
+  setHiddenMessages(next);
+}
+
+/** Fetches the newest page again so the cache (and offline reading) holds the final text and title. */
+export function refreshChat(chatId: string): void {
+  void client
+    .query(ChatQuery, { id: chatId, last: MESSAGE_PAGE_SIZE }, { requestPolicy: "network-only" })
+    .toPromise();
+}
+
+const prefetched = new Set<string>();
+
+/**
+ * Loads a chat's newest page into the cache before it is opened: on intent (pointer or focus on its
+ * link) and, when idle, for the most recent chats — which also makes them readable offline.
+ */
+export function prefetchChat(chatId: string): void {
+  if (prefetched.has(chatId) || globalThis.navigator?.onLine === false) return;
+  prefetched.add(chatId);
+  void client
+    .query(ChatQuery, { id: chatId, last: MESSAGE_PAGE_SIZE }, { requestPolicy: "cache-first" })
+    .toPromise();
+}
+
+export function prefetchRecentChats(chatIds: readonly string[]): void {
+  whenIdle(() => {
+    for (const chatId of chatIds.slice(0, PREFETCHED_RECENT_CHATS)) prefetchChat(chatId);
+  });
+}
+
+export const streams = createStreamStore({
+  subscribe(messageId, onEvent, onError) {
+    const { unsubscribe } = client
+      .subscription(MessageStreamSubscription, { messageId })
+      .subscribe((result) => {
+        if (result.data?.messageStream) onEvent(result.data.messageStream);
+        else if (result.error) onError(isNetworkFailure(result.error) ? undefined : errorCode(result.error));
+      });
+    return unsubscribe;
+  },
+  onFinished: (state) => {
+    refreshChat(state.chatId);
+    void client.query(UsageQuery, { from: startOfMonth() }, { requestPolicy: "network-only" }).toPromise();
+    // A new chat's title is written in the background after its first answer: look again shortly.
+    setTimeout(() => refreshChat(state.chatId), TITLE_DELAY_MS);
+  },
+  refreshSession: () => session.refresh(),
+});
+
+async function deliver(item: OutboxItem): Promise<SendOutcome> {
+  // One answer at a time per chat: the next queued message waits until the previous one is answered.
+  await streams.whenChatIdle(item.chatId);
+  const result = await client
+    .mutation(SendMessageMutation, {
+      input: {
+        chatId: item.chatId,
+        content: item.content,
+        clientMessageId: item.clientMessageId,
+        model: item.model ?? undefined,
+        temperature: item.temperature ?? undefined,
+      },
+    })
+    .toPromise();
+  const payload = result.data?.sendMessage;
+  if (payload) {
+    remember(payload.userMessage, payload.assistantMessage);
+    streams.follow(payload.assistantMessage.id, item.chatId, payload.assistantMessage.content);
+    return { kind: "sent" };
+  }
+  if (isNetworkFailure(result.error)) return { kind: "offline" };
+  const code = errorCode(result.error) ?? "UNKNOWN";
+  if (code === "RATE_LIMITED") {
+    const seconds = Number(result.error?.graphQLErrors[0]?.extensions?.retryAfter ?? 10);
+    return { kind: "later", afterMs: seconds * 1_000 };
+  }
+  return { kind: "refused", code };
+}
+
+export const outbox = createOutbox({
+  send: deliver,
+  load: () => readJson<OutboxItem[]>(OUTBOX_KEY, []),
+  save: (items) => writeJson(OUTBOX_KEY, items),
+});
+
+export function sendChatMessage(input: {
+  chatId: string;
+  content: string;
+  model?: string | null;
+  temperature?: number | null;
+}): void {
+  outbox.enqueue(input);
+  void outbox.flush();
+}
+
+export async function stopAnswer(messageId: string): Promise<void> {
+  const result = await client.mutation(StopGenerationMutation, { messageId }).toPromise();
+  if (result.data) streams.complete(result.data.stopGeneration);
+}
+
+export async function regenerateAnswer(previous: ChatMessage): Promise<string | undefined> {
+  const result = await client.mutation(RegenerateMessageMutation, { messageId: previous.id }).toPromise();
+  const answer = result.data?.regenerateMessage;
+  if (!answer) return errorCode(result.error);
+  if (answer.id !== previous.id) hide(previous.id);
+  remember(answer);
+  streams.follow(answer.id, answer.chatId, "", true);
+  return undefined;
+}
+
+export async function editLastMessage(
+  userMessage: ChatMessage,
+  answer: ChatMessage | undefined,
+  content: string,
+): Promise<string | undefined> {
+  const result = await client
+    .mutation(EditMessageMutation, { messageId: userMessage.id, content })
+    .toPromise();
+  const payload = result.data?.editMessage;
+  if (!payload) return errorCode(result.error);
+  hide(
+    payload.userMessage.id !== userMessage.id ? userMessage.id : undefined,
+    answer && payload.assistantMessage.id !== answer.id ? answer.id : undefined,
+  );
+  remember(payload.userMessage, payload.assistantMessage);
+  streams.follow(payload.assistantMessage.id, payload.assistantMessage.chatId, "", true);
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import { createSignal, type JSX, Show } from "solid-js";
+import { session } from "../auth/session";
+import { signOut, signOutEverywhere } from "../auth/sign-out";
+import { describeCode } from "../graphql/errors";
+import { t } from "../i18n/i18n";
+import { ChoiceField } from "../ui/ChoiceField";
+import { UsageSummary } from "../usage/UsageSummary";
+import { ChangePasswordForm } from "./ChangePasswordForm";
+import { preferences, updatePreferences } from "./preferences";
+
+/** Language, theme, password, sign-out and this month's usage. Loaded lazily. */
+export default function SettingsScreen(): JSX.Element {
+  const [everywhereFailed, setEverywhereFailed] = createSignal(false);
+  return (
+    <div class="page">
+      <h1 class="page-title">{t("settings.title")}</h1>
+      <section class="card" aria-labelledby="appearance-heading">
+        <h2 id="appearance-heading" class="card-header">
+          {t("settings.appearance")}
+        </h2>
+        <div class="card-body stack">
+          <ChoiceField
+            id="language"
+            label={t("settings.language")}
+            value={preferences().language}
+            choices={[
+              { value: "system", label: t("settings.languageSystem") },
+              { value: "de", label: "Deutsch", lang: "de" },
+              { value: "en", label: "English", lang: "en" },
+            ]}
+            onChange={(language) => updatePreferences({ language })}
+          />
+          <ChoiceField
+            id="theme"
+            label={t("settings.theme")}
+            value={preferences().theme}
+            choices={[
+              { value: "system", label: t("settings.themeSystem") },
+              { value: "light", label: t("settings.themeLight") },
+              { value: "dark", label: t("settings.themeDark") },
+            ]}
+            onChange={(theme) => updatePreferences({ theme })}
+          />
+        </div>
+      </section>
+      <section class="card" aria-labelledby="account-heading">
+        <h2 id="account-heading" class="card-header">
+          {t("settings.account")}
+        </h2>
+        <div class="card-body stack">
+          <p>{t("settings.signedInAs", { name: session.user()?.username ?? "" })}</p>
+          <ChangePasswordForm />
+          <div class="form-actions">
+            <button type="button" class="button" onClick={() => void signOut()}>
+              {t("auth.signOut")}
+            </button>
+            <button
+              type="button"
+              class="button button--danger"
+              onClick={async () => setEverywhereFailed(!(await signOutEverywhere()))}
+            >
+              {t("auth.signOutEverywhere")}
+            </button>
+          </div>
+          <Show when={everywhereFailed()}>
+            <p class="alert" role="alert">
+              {describeCode("NETWORK")}
+            </p>
+          </Show>
+        </div>
+      </section>
+      <section class="card" aria-labelledby="usage-heading">
+        <h2 id="usage-heading" class="card-header">
+          {t("settings.usage")}
+        </h2>
+        <div class="card-body">
+          <UsageSummary />
+        </div>
+      </section>
+    </div>
+  );
+}
