@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import type { ProviderErrorCode } from "../providers/types.js";
 
 /** The codes a client can rely on in `errors[].extensions.code`. */
 export type ErrorCode =
@@ -9,12 +10,9 @@ export type ErrorCode =
   | "CONFLICT"
   | "RATE_LIMITED"
   | "INTERNAL"
-  | "PROVIDER_AUTH"
-  | "PROVIDER_RATE_LIMITED"
-  | "PROVIDER_UNAVAILABLE"
-  | "CONTEXT_TOO_LONG"
-  | "PROVIDER_BAD_REQUEST"
-  | "PROVIDER_ERROR";
+  /** Set by GraphQL Armor's rejections (security/armor.ts). */
+  | "QUERY_TOO_COMPLEX"
+  | ProviderErrorCode;
 
 /** The one way to raise an error a client should see: a human message plus a stable code. */
 export function appError(
