@@ -4,7 +4,7 @@ import type { Viewer } from "../graphql/context.js";
 import { appError } from "../graphql/errors.js";
 import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
-import { hashToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
+import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
 
 export interface ClientInfo {
   ip: string;
@@ -219,6 +219,11 @@ export class AuthService {
         ipAddress: client.ip.slice(0, 64),
       },
     });
+    return this.withAccessToken(user, sessionId, refresh);
+  }
+
+  /** Pairs a refresh token with a fresh access token for the same session. */
+  private async withAccessToken(user: User, sessionId: string, refresh: SignedToken): Promise<AuthResult> {
     const access = await this.signer.signAccess({
       userId: user.id,
       sessionId,
@@ -253,14 +258,7 @@ export class AuthService {
       },
     });
     if (count !== 1) return null;
-    const access = await this.signer.signAccess(claims);
-    return {
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken: refresh.token,
-      refreshTokenExpiresAt: refresh.expiresAt,
-      user,
-    };
+    return this.withAccessToken(user, sessionId, refresh);
   }
 
   private async revokeSession(sessionId: string, reason: string) {
