@@ -1,6 +1,8 @@
 import { flatten } from "@solid-primitives/i18n";
 import { render, screen } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it } from "vitest";
+import apiErrors from "../../../api/src/graphql/errors.ts?raw";
+import providerTypes from "../../../api/src/providers/types.ts?raw";
 import { updatePreferences } from "../settings/preferences";
 import { de } from "./de";
 import { en } from "./en";
@@ -35,6 +37,19 @@ describe("i18n", () => {
     expect(Object.keys(german).sort()).toEqual(Object.keys(english).sort());
     for (const [key, value] of Object.entries(german)) {
       if (typeof value === "string") expect(value.trim(), key).not.toBe("");
+    }
+  });
+
+  it("has a sentence for every error code the API can send", () => {
+    // The API's ErrorCode union (with the provider codes) and the persisted-operations plugin's codes.
+    const apiCodes = [...`${apiErrors}\n${providerTypes}`.matchAll(/\|\s*"([A-Z_]+)"/g)].map(
+      (match) => match[1] ?? "",
+    );
+    expect(apiCodes).toContain("QUERY_TOO_COMPLEX");
+    expect(apiCodes).toContain("PROVIDER_ERROR");
+    const codes = [...apiCodes, "PERSISTED_QUERY_NOT_IN_LIST", "PERSISTED_QUERY_ID_REQUIRED"];
+    for (const dictionary of [en, de]) {
+      for (const code of codes) expect(dictionary.errors, code).toHaveProperty(code);
     }
   });
 
