@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
+import { compression, defineAlgorithm } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
 import solid from "vite-plugin-solid";
 
@@ -43,6 +44,14 @@ export default defineConfig({
           },
         ],
       },
+    }),
+    // Precompressed copies (.gz, .br) next to every text asset: the API (sirv) and Nginx (gzip_static) send
+    // them as they are, so a phone downloads a quarter of the bytes and no server compresses per request.
+    compression({
+      include: /\.(js|css|html|svg|webmanifest|json)$/,
+      threshold: 1024,
+      algorithms: [defineAlgorithm("gzip", { level: 9 }), defineAlgorithm("brotliCompress", {})],
+      skipIfLargerOrEqual: true,
     }),
   ],
   build: { manifest: true, target: "es2022" },

@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { seedLongChat } from "../scripts/seed-chat";
 import { PASSWORD } from "./support";
 
-// A long chat opens at its last message and loads earlier pages on demand, keeping the reader's place.
+// A long chat opens at its last message and loads earlier pages on demand (a click, or scrolling up to
+// them), keeping the reader's place.
 
 test("a long chat opens at the end and pages backwards", async ({ page, baseURL }) => {
   const seeded = await seedLongChat(baseURL ?? "", 40);
@@ -26,6 +27,11 @@ test("a long chat opens at the end and pages backwards", async ({ page, baseURL 
   await expect.poll(() => page.locator("article.message").count()).toBeGreaterThan(firstPage);
   // The message that was on top is still where the reader left it, not scrolled away.
   await expect(page.locator("article.message", { hasText: firstText ?? "" }).first()).toBeInViewport();
+
+  // Scrolling up to the top loads the page before it without a click.
+  const beforeScrolling = await page.locator("article.message").count();
+  await page.locator(".messages").evaluate((element) => element.scrollTo({ top: 0 }));
+  await expect.poll(() => page.locator("article.message").count()).toBeGreaterThan(beforeScrolling);
 
   while (await page.getByRole("button", { name: "Load earlier messages" }).isVisible()) {
     await page.getByRole("button", { name: "Load earlier messages" }).click();

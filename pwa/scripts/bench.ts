@@ -12,9 +12,12 @@ import { freePort, startStack } from "./stack.js";
 // 2,000 messages (click in the chat list → its last message on screen). Prints figures; fails only when
 // something breaks, never because of a number (targets: score ≥ 95, open ≤ 300 ms).
 
+type Result = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
+
 const PAIRS = 1_000;
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/bench");
 const OPEN_RUNS = 5;
+const LIGHTHOUSE_RUNS = 3;
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto("/");
@@ -84,30 +87,37 @@ try {
   }
 
   // Lighthouse opens the chat in a new tab of the same (signed-in) browser, with its mobile defaults:
-  // a Moto G class phone, simulated slow 4G and a 4× slower CPU.
-  const result = await lighthouse(`${stack.url}/chats/${seeded.chatId}`, {
-    port: debuggingPort,
-    output: "json",
-    logLevel: "error",
-    onlyCategories: ["performance"],
-  });
+  // a Moto G class phone, simulated slow 4G and a 4× slower CPU. Its scores vary from run to run, so it
+  // runs several times and the median run is reported (as Lighthouse's own guidance recommends).
+  const runs: Result[] = [];
+  for (let run = 0; run < LIGHTHOUSE_RUNS; run++) {
+    const result = await lighthouse(`${stack.url}/chats/${seeded.chatId}`, {
+      port: debuggingPort,
+      output: "json",
+      logLevel: "error",
+      onlyCategories: ["performance"],
+    });
+    if (!result) throw new Error("Lighthouse returned no result");
+    runs.push(result.lhr);
+  }
   await context.close();
-  if (!result) throw new Error("Lighthouse returned no result");
+  const score = (lhr: Result) => Math.round((lhr.categories.performance?.score ?? 0) * 100);
+  const ranked = [...runs].sort((a, b) => score(a) - score(b));
+  const lhr = ranked[Math.floor(ranked.length / 2)] as Result;
   await mkdir(resultsDir, { recursive: true });
-  await writeFile(path.join(resultsDir, "lighthouse-chat.json"), JSON.stringify(result.lhr, null, 2));
-  const { categories, audits } = result.lhr;
-  const metric = (id: string) => audits[id]?.displayValue ?? "n/a";
+  await writeFile(path.join(resultsDir, "lighthouse-chat.json"), JSON.stringify(lhr, null, 2));
+  const metric = (id: string) => lhr.audits[id]?.displayValue ?? "n/a";
 
-  console.log("\nLighthouse (mobile) — chat screen");
+  console.log(`\nLighthouse ${lhr.lighthouseVersion} (mobile) — chat screen, median of ${runs.length} runs`);
   console.log(
-    `  performance score        ${Math.round((categories.performance?.score ?? 0) * 100)}  (target ≥ 95)`,
+    `  performance score        ${score(lhr)}  (target ≥ 95; all runs: ${runs.map(score).join(", ")})`,
   );
   console.log(`  first contentful paint   ${metric("first-contentful-paint")}`);
   console.log(`  largest contentful paint ${metric("largest-contentful-paint")}`);
   console.log(`  total blocking time      ${metric("total-blocking-time")}`);
   console.log(`  cumulative layout shift  ${metric("cumulative-layout-shift")}`);
   console.log(`  speed index              ${metric("speed-index")}`);
-  console.log(`  full report              test-results/bench/lighthouse-chat.json`);
+  console.log(`  report of the median run test-results/bench/lighthouse-chat.json`);
   console.log(`\nOpening the ${PAIRS * 2}-message chat (click → last message in view, 360×740)`);
   console.log(`  first open (from server)  ${openTimes[0]?.toFixed(0)} ms  (target ≤ 300 ms)`);
   console.log(`  again (median, cached)   ${median(openTimes.slice(1)).toFixed(0)} ms`);

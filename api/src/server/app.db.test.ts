@@ -1,15 +1,22 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/support/test-app.js";
 
 let app: TestApp;
 let pwaDir: string;
+const ASSET = `export const greeting = ${JSON.stringify("Grüß Gott ".repeat(500))};\n`;
 
 beforeAll(async () => {
   pwaDir = await mkdtemp(path.join(os.tmpdir(), "xqt5-pwa-"));
   await writeFile(path.join(pwaDir, "index.html"), "<!doctype html><title>XQT5</title>");
+  // The PWA build ships precompressed copies of its assets (vite-plugin-compression2).
+  await mkdir(path.join(pwaDir, "assets"));
+  await writeFile(path.join(pwaDir, "assets/app-1234.js"), ASSET);
+  await writeFile(path.join(pwaDir, "assets/app-1234.js.br"), brotliCompressSync(ASSET));
+  await writeFile(path.join(pwaDir, "assets/app-1234.js.gz"), gzipSync(ASSET));
   app = await startTestApp({ PWA_DIST: pwaDir, CORS_ORIGINS: "https://ai-hub.example.com" });
 });
 afterAll(() => app?.close());
@@ -41,6 +48,23 @@ describe("HTTP server", () => {
       const response = await fetch(`${app.url}${route}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain("<title>XQT5</title>");
+    }
+  });
+
+  it("sends the build's precompressed assets to clients that accept them, as immutable", async () => {
+    for (const [accept, encoding] of [
+      ["br, gzip", "br"],
+      ["gzip", "gzip"],
+      ["identity", null],
+    ] as const) {
+      const response = await fetch(`${app.url}/assets/app-1234.js`, {
+        headers: { "accept-encoding": accept },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-encoding"), accept).toBe(encoding);
+      expect(response.headers.get("content-type")).toMatch(/javascript/);
+      expect(response.headers.get("cache-control")).toContain("immutable");
+      expect(await response.text()).toBe(ASSET);
     }
   });
 

@@ -71,6 +71,9 @@ describe.skipIf(!NGINX)("pwa/Dockerfile: the build, served with its nginx config
       expect(response.status, asset).toBe(200);
       expect(response.headers.get("cache-control"), asset).toBe(IMMUTABLE);
       expect(response.headers.get("content-encoding"), asset).toBe("gzip");
+      // gzip_static: the build's own .gz copy goes out as it is (with its length), not compressed per request.
+      const precompressed = await readFile(inStage(image, `/usr/share/nginx/html${asset}.gz`));
+      expect(response.headers.get("content-length"), asset).toBe(String(precompressed.length));
     }
     const missing = await get("/assets/index-00000000.js");
     expect(missing.status).toBe(404);

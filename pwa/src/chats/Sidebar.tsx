@@ -20,8 +20,10 @@ const pages = [
 /** Chats, newest activity first: search, new chat, rename, delete, this month's usage. */
 export function Sidebar(props: {
   open: boolean;
-  /** Whether to load and show the list (on phones it waits until the first screen is done). */
+  /** Whether to load the list (on phones it waits until the first screen is done). */
   active: boolean;
+  /** Whether it can be seen: always from 1024 px, on phones while the drawer is open. */
+  visible: boolean;
   onClose: () => void;
   onNavigate: () => void;
 }): JSX.Element {
@@ -31,6 +33,8 @@ export function Sidebar(props: {
   const [first, setFirst] = createSignal(PAGE);
   const [deleting, setDeleting] = createSignal<ChatSummary | null>(null);
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  // Built the first time it can be seen, then kept (the drawer closes with its content in place).
+  const built = createMemo<boolean>((before) => before || props.visible, false);
 
   const [chats] = createQuery({
     query: ChatListQuery,
@@ -62,74 +66,75 @@ export function Sidebar(props: {
 
   return (
     <nav id="sidebar" class="sidebar" classList={{ "sidebar--open": props.open }} aria-label={t("nav.chats")}>
-      <div class="sidebar-top">
-        <A href="/" class="button button--primary sidebar-new" onClick={props.onNavigate}>
-          <Icon name="plus" />
-          {t("sidebar.newChat")}
-        </A>
-        <button type="button" class="button button--ghost on-dark drawer-close" onClick={props.onClose}>
-          <Icon name="close" />
-          <span class="visually-hidden">{t("nav.closeChats")}</span>
-        </button>
-      </div>
-      <div class="sidebar-search">
-        <label for="chat-search" class="visually-hidden">
-          {t("sidebar.search")}
-        </label>
-        <input
-          id="chat-search"
-          class="input"
-          type="search"
-          placeholder={t("sidebar.searchPlaceholder")}
-          onInput={(event) => {
-            const value = event.currentTarget.value.trim();
-            clearTimeout(searchTimer);
-            searchTimer = setTimeout(() => setSearch(value), 250);
-          }}
-        />
-      </div>
-      <ul class="chat-list">
-        <For each={list()}>
-          {(chat) => (
-            <ChatListItem
-              chat={chat}
-              onNavigate={props.onNavigate}
-              onIntent={() => prefetchChat(chat.id)}
-              onRename={(title) => void updateChat({ id: chat.id, input: { title } })}
-              onDelete={() => setDeleting(chat)}
-            />
-          )}
-        </For>
-      </ul>
-      <Show when={props.active && !chats.fetching && list().length === 0}>
-        <p class="sidebar-empty">{search() ? t("sidebar.noResults") : t("sidebar.empty")}</p>
-      </Show>
-      <Show when={chats.data?.chats.pageInfo.hasNextPage}>
-        <button type="button" class="button button--ghost on-dark" onClick={() => setFirst(first() + PAGE)}>
-          {t("common.more")}
-        </button>
-      </Show>
-      <div class="sidebar-bottom">
-        <Show when={props.active}>
-          <UsageWidget />
+      {/* A phone's closed drawer stays empty: its data is loaded (and cached for offline) all the same. */}
+      <Show when={built()}>
+        <div class="sidebar-top">
+          <A href="/" class="button button--primary sidebar-new" onClick={props.onNavigate}>
+            <Icon name="plus" />
+            {t("sidebar.newChat")}
+          </A>
+          <button type="button" class="button button--ghost on-dark drawer-close" onClick={props.onClose}>
+            <Icon name="close" />
+            <span class="visually-hidden">{t("nav.closeChats")}</span>
+          </button>
+        </div>
+        <div class="sidebar-search">
+          <label for="chat-search" class="visually-hidden">
+            {t("sidebar.search")}
+          </label>
+          <input
+            id="chat-search"
+            class="input"
+            type="search"
+            placeholder={t("sidebar.searchPlaceholder")}
+            onInput={(event) => {
+              const value = event.currentTarget.value.trim();
+              clearTimeout(searchTimer);
+              searchTimer = setTimeout(() => setSearch(value), 250);
+            }}
+          />
+        </div>
+        <ul class="chat-list">
+          <For each={list()}>
+            {(chat) => (
+              <ChatListItem
+                chat={chat}
+                onNavigate={props.onNavigate}
+                onIntent={() => prefetchChat(chat.id)}
+                onRename={(title) => void updateChat({ id: chat.id, input: { title } })}
+                onDelete={() => setDeleting(chat)}
+              />
+            )}
+          </For>
+        </ul>
+        <Show when={!chats.fetching && list().length === 0}>
+          <p class="sidebar-empty">{search() ? t("sidebar.noResults") : t("sidebar.empty")}</p>
         </Show>
-        <For each={pages}>
-          {(page) => (
-            <A href={page.href} class="sidebar-link" onClick={props.onNavigate}>
-              <Icon name={page.icon} />
-              {t(page.label)}
-            </A>
-          )}
-        </For>
-      </div>
-      <ConfirmDialog
-        open={deleting() !== null}
-        title={t("sidebar.delete")}
-        message={t("common.confirmDelete", { name: deleting()?.title ?? "" })}
-        confirmLabel={t("common.delete")}
-        onConfirm={() => void confirmDelete()}
-        onClose={() => setDeleting(null)}
-      />
+        <Show when={chats.data?.chats.pageInfo.hasNextPage}>
+          <button type="button" class="button button--ghost on-dark" onClick={() => setFirst(first() + PAGE)}>
+            {t("common.more")}
+          </button>
+        </Show>
+        <div class="sidebar-bottom">
+          <UsageWidget />
+          <For each={pages}>
+            {(page) => (
+              <A href={page.href} class="sidebar-link" onClick={props.onNavigate}>
+                <Icon name={page.icon} />
+                {t(page.label)}
+              </A>
+            )}
+          </For>
+        </div>
+        <ConfirmDialog
+          open={deleting() !== null}
+          title={t("sidebar.delete")}
+          message={t("common.confirmDelete", { name: deleting()?.title ?? "" })}
+          confirmLabel={t("common.delete")}
+          onConfirm={() => void confirmDelete()}
+          onClose={() => setDeleting(null)}
+        />
+      </Show>
     </nav>
   );
 }

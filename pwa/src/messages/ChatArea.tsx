@@ -1,7 +1,17 @@
 import "./chat.css";
 import { A, useParams } from "@solidjs/router";
 import { createMutation, createQuery } from "@urql/solid";
-import { createEffect, createMemo, createSignal, type JSX, Match, on, Show, Switch } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  type JSX,
+  Match,
+  on,
+  onCleanup,
+  Show,
+  Switch,
+} from "solid-js";
 import { chatTitle } from "../chats/chat-title";
 import { UpdateChatMutation } from "../chats/documents";
 import { errorCode } from "../graphql/errors";
@@ -13,6 +23,7 @@ import {
   editLastMessage,
   hiddenMessages,
   MESSAGE_PAGE_SIZE,
+  OLDER_PAGE_SIZE,
   outbox,
   recentMessages,
   regenerateAnswer,
@@ -42,7 +53,7 @@ export function ChatArea(): JSX.Element {
   const anchor = createScrollAnchor(() => scroller);
 
   const newestPage = () => chat.data?.chat.messages;
-  const older = createOlderPages(chatId, () => newestPage()?.pageInfo, MESSAGE_PAGE_SIZE);
+  const older = createOlderPages(chatId, () => newestPage()?.pageInfo, OLDER_PAGE_SIZE);
   const latest = () => newestPage()?.edges.map((edge) => edge.node) ?? [];
   const shown = createMemo(() =>
     mergeConversation({
@@ -82,8 +93,20 @@ export function ChatArea(): JSX.Element {
     }
   };
   const loadOlder = () => {
+    if (older.loading()) return;
     anchor.holdPlace();
     void older.loadMore();
+  };
+  // Scrolling up to the "earlier messages" button loads them; the button stays for keyboards and for a
+  // page that does not fill the screen. Not while the chat sits at its end (e.g. before it is scrolled
+  // there on opening).
+  const loadOlderWhenSeen = (button: HTMLButtonElement) => {
+    if (typeof IntersectionObserver === "undefined") return;
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !anchor.isPinned()) loadOlder();
+    });
+    seen.observe(button);
+    onCleanup(() => seen.disconnect());
   };
   const notAvailable = () => (!chat.data && chat.error ? errorCode(chat.error) : undefined);
 
@@ -135,6 +158,7 @@ export function ChatArea(): JSX.Element {
                 <div class="messages-content" ref={anchor.watchSize}>
                   <Show when={older.hasMore()}>
                     <button
+                      ref={loadOlderWhenSeen}
                       type="button"
                       class="button button--ghost load-older"
                       disabled={older.loading()}

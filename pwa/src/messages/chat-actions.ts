@@ -21,7 +21,10 @@ import { createStreamStore } from "./streams";
 
 // What a chat does: send (through the outbox), stream answers, stop, regenerate, edit.
 
-export const MESSAGE_PAGE_SIZE = 30;
+/** The newest page, what a chat opens with: enough to fill a tall screen, small enough to render at once. */
+export const MESSAGE_PAGE_SIZE = 16;
+/** Each earlier page, loaded when the reader scrolls up to it (or asks for it). */
+export const OLDER_PAGE_SIZE = 40;
 const PREFETCHED_RECENT_CHATS = 3;
 const OUTBOX_KEY = "xqt5.outbox";
 const TITLE_DELAY_MS = 3_000;

@@ -42,6 +42,8 @@ export function createScrollAnchor(scroller: () => HTMLElement | undefined) {
       const element = scroller();
       if (element) keepFromBottom = element.scrollHeight - element.scrollTop;
     },
+    /** Whether the reader is at the end (or has not scrolled away from it). */
+    isPinned: () => pinned,
     pinToEnd(): void {
       pinned = true;
       settle();

@@ -15,6 +15,10 @@ export function AppShell(props: RouteSectionProps): JSX.Element {
   // does not compete with the conversation — but is still cached for reading offline.
   const [drawerReady, setDrawerReady] = createSignal(false);
   const wide = createMediaQuery("(min-width: 1024px)");
+  // The screen goes in a task after the frame around it: two short tasks keep a slow phone responsive
+  // where one long one would block it.
+  const [screenReady, setScreenReady] = createSignal(false);
+  onMount(() => setTimeout(() => setScreenReady(true)));
   onMount(() => whenIdle(() => setDrawerReady(true)));
   let menuButton: HTMLButtonElement | undefined;
 
@@ -67,11 +71,12 @@ export function AppShell(props: RouteSectionProps): JSX.Element {
         <Sidebar
           open={drawerOpen()}
           active={wide() || drawerReady()}
+          visible={wide() || drawerOpen()}
           onClose={() => closeDrawer()}
           onNavigate={() => closeDrawer(false)}
         />
         <main id="main" class="app-main" tabindex="-1">
-          {props.children}
+          <Show when={screenReady()}>{props.children}</Show>
         </main>
       </div>
     </div>
