@@ -31,6 +31,11 @@ export function UpdatePrompt(): JSX.Element {
             class="button button--primary"
             onClick={() => {
               reloadRequested = true;
+              // workbox-window reports the takeover only to pages its worker controlled when they loaded;
+              // on the first visit (the worker took control later) the reload is ours to do.
+              navigator.serviceWorker?.addEventListener("controllerchange", () => location.reload(), {
+                once: true,
+              });
               void updateServiceWorker(true);
             }}
           >
