@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR } from "../../src/db/migrations.js";
 import { useFakeProviderServer } from "../fake-provider/use-fake-provider.js";
@@ -108,6 +108,28 @@ describe.skipIf(testDbKind() !== "postgres")(
       expect(sampleSum(text, "xqt5_open_streams")).toBe(0);
       expect(sampleSum(text, "xqt5_http_requests_total", { type: "mutation", operation: "login" })).toBe(1);
       expect(text).toMatch(/^# TYPE xqt5_errors_total counter$/m);
+    });
+
+    it("runs the PWA's operations by their hash (PERSISTED_OPERATIONS_ONLY finds its list)", async () => {
+      const file = inStage(image, "/app/pwa/src/gql/persisted-documents.json");
+      const documents = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+      const [hash, query] =
+        Object.entries(documents).find(([, document]) => document.includes("mutation Login(")) ?? [];
+      expect(query).toBeDefined();
+      const response = await fetch(`${api.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          variables: { input: { login: "operator", password: PASSWORD } },
+          extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        }),
+      });
+      const result = (await response.json()) as {
+        data?: { login: { accessToken: string } };
+        errors?: unknown;
+      };
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.login.accessToken).toEqual(expect.any(String));
     });
 
     it("`npm run db:migrate` works in the image and finds nothing left to apply", async () => {
