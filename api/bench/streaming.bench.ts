@@ -4,69 +4,66 @@
 //
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   # Postgres (a fresh database)
 //   npm run bench                                                              # embedded PGlite
+//   BENCH_CPU_PROFILE=/tmp/xqt5-profile npm run bench        # also writes a CPU profile of the API process
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "graphql-sse";
 import { createOpenAiAdapter } from "../src/providers/openai.js";
-import { startFakeProviderServer } from "../test/fake-provider/server.js";
 import { startApiProcess } from "../test/support/api-process.js";
 import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../test/support/chat-client.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/postgres.js";
-import { fakeProviderEnv } from "../test/support/provider-env.js";
 
 const MODEL = "gpt-4.1-mini";
 const SHORT_ANSWER = Array.from({ length: 40 }, (_, index) => `wort${index}`).join(" ");
 const LONG_ANSWER = Array.from({ length: 20_000 }, (_, index) => `w${index}`).join(" ");
 const MEMORY_STREAMS = Number(process.env.BENCH_MEMORY_STREAMS ?? 200);
 const CONCURRENT_STREAMS = Number(process.env.BENCH_CONCURRENCY ?? 500);
-
-const fake = await startFakeProviderServer();
+const now = () => performance.timeOrigin + performance.now();
 
 /**
- * A pass-through proxy in front of the fake OpenAI endpoint, in this process: it notes when it
- * writes the first content of each answer (keyed by the question), so the latency the API adds
- * between "the provider sent a token" and "the client has it" can be measured on one clock.
- * `holdMs` delays each answer so that subscribers are listening before the first token.
+ * The provider side (fake provider + pass-through proxy that notes when it writes each answer's first
+ * token) runs as a process of its own, like the API: the latency the API adds is measured between
+ * three processes on one wall clock, and none of them shares its event loop with another.
  */
-const firstTokenWritten = new Map<string, number>();
-let holdMs = 0;
-const proxy = createServer((req, res) => {
-  forward(req, res).catch(() => res.destroy());
-});
-
-async function forward(req: IncomingMessage, res: ServerResponse) {
-  const body = await new Promise<string>((resolve) => {
-    let data = "";
-    req.on("data", (chunk) => {
-      data += chunk;
+async function startProviderSide(): Promise<{ env: Record<string, string>; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/provider-side.ts"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("READY")) resolve();
     });
-    req.on("end", () => resolve(data));
+    child.once("exit", (code) => reject(new Error(`the provider side exited with ${code}`)));
   });
-  const question =
-    (JSON.parse(body || "{}") as { messages?: { content: string }[] }).messages?.at(-1)?.content ?? "";
-  const upstream = await fetch(`${fake.baseUrls.openai}${req.url ?? ""}`, {
-    method: req.method,
-    headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
-    body: req.method === "GET" ? undefined : body,
-  });
-  if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
-  res.writeHead(upstream.status, {
-    "content-type": upstream.headers.get("content-type") ?? "text/event-stream",
-  });
-  for await (const chunk of upstream.body as unknown as AsyncIterable<Uint8Array>) {
-    if (!firstTokenWritten.has(question) && Buffer.from(chunk).toString().includes('"content":"')) {
-      firstTokenWritten.set(question, performance.now());
-    }
-    res.write(chunk);
-  }
-  res.end();
+  const env = Object.fromEntries(
+    output
+      .split("\n")
+      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]),
+  ) as Record<string, string>;
+  return { env, child };
 }
-await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+
+const providerSide = await startProviderSide();
+// Also when the bench fails: the provider side must not outlive it.
+process.on("exit", () => providerSide.child.kill("SIGTERM"));
+const proxyUrl = providerSide.env.BENCH_PROXY_URL as string;
+const providerKey = providerSide.env.OPENAI_API_KEY as string;
+async function control(action: string, body: unknown = {}) {
+  await fetch(`${proxyUrl}/__bench/${action}`, { method: "POST", body: JSON.stringify(body) });
+}
+async function firstTokenAt(question: string): Promise<number> {
+  const url = `${proxyUrl}/__bench/first-token?question=${encodeURIComponent(question)}`;
+  const { at } = (await (await fetch(url)).json()) as { at: number | null };
+  return at ?? Number.NaN;
+}
 
 const adminUrl = process.env.BENCH_DATABASE_URL;
 const databaseName = `xqt5_bench_${Date.now().toString(36)}`;
@@ -74,9 +71,11 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), "xqt5-bench-"));
 const databaseEnv: Record<string, string> = adminUrl
   ? { DATABASE_URL: await createPostgresDatabase(adminUrl, databaseName) }
   : { DATA_DIR: dataDir };
-const api = await startApiProcess({
-  ...fakeProviderEnv(fake),
-  OPENAI_BASE_URL: proxyUrl,
+const { BENCH_PROXY_URL: _proxy, ...providerEnv } = providerSide.env;
+const cpuProfileDir = process.env.BENCH_CPU_PROFILE;
+const apiEnv = {
+  ...providerEnv,
+  ...(cpuProfileDir ? { SHUTDOWN_GRACE_MS: "0" } : {}),
   ...databaseEnv,
   NODE_ENV: "production",
   JWT_SECRET: randomBytes(32).toString("hex"),
@@ -85,7 +84,15 @@ const api = await startApiProcess({
   // One bench user sends hundreds of messages a minute.
   RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000",
   RATE_LIMIT_MESSAGES_PER_MINUTE: "1000000",
-});
+};
+const startApi = () =>
+  startApiProcess(apiEnv, undefined, [
+    ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
+    "--expose-gc",
+    "--import",
+    path.resolve(import.meta.dirname, "memory-probe.ts"),
+  ]);
+let api = await startApi();
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -109,30 +116,56 @@ const { register } = await gql<{ register: { accessToken: string } }>(
   { input: { username: "bench", email: "bench@example.com", password: "benchmark password" } },
 );
 const token = register.accessToken;
-const sse = createClient({
-  url: `${api.url}/graphql/stream`,
-  headers: { authorization: `Bearer ${token}` },
-  retryAttempts: 0,
-});
+const openSse = () =>
+  createClient({
+    url: `${api.url}/graphql/stream`,
+    headers: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+let sse = openSse();
 
 let questionCounter = 0;
 const uniqueQuestion = (label: string) => `${label} #${++questionCounter}`;
 
+/** The fake provider sends one word per token: tokens relayed = words received (deltas may be merged). */
+const wordsIn = (text: string) => text.split(" ").filter(Boolean).length;
+
+async function waitingAtGate(): Promise<number> {
+  const { waiting } = (await (await fetch(`${proxyUrl}/__bench/waiting`)).json()) as { waiting: number };
+  return waiting;
+}
+
+/**
+ * Holds the next `count` answers at the proxy until they have all asked the provider and `ready`
+ * resolves (e.g. every subscriber is listening), then lets them go at once.
+ */
+async function releaseWhenHeld(count: number, ready: Promise<unknown>): Promise<void> {
+  await ready;
+  while ((await waitingAtGate()) < count) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The subscriptions are open; give the API a moment to attach them to the answers' streams.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await control("release");
+}
+
 /**
  * One answer through the API: sendMessage, then follow it. `relay`: from the proxy writing the first
  * token to this client having it; `ttft`: from sendMessage to the first delta (includes saving the
- * message and opening the subscription).
+ * message and opening the subscription). `onConnected`: the subscription is open.
  */
-async function throughApi(chatId: string, label: string, onOpen?: () => void) {
+async function throughApi(
+  chatId: string,
+  label: string,
+  hooks: { onConnected?: () => void; onFirstDelta?: () => void } = {},
+) {
   const content = uniqueQuestion(label);
-  const start = performance.now();
+  const start = now();
   const { sendMessage } = await gql<{ sendMessage: SendResult }>(
     SEND_MESSAGE,
     { input: { chatId, content } },
     token,
   );
   let firstDelta = 0;
-  let deltas = 0;
+  let text = "";
   await new Promise<void>((resolve, reject) => {
     sse.subscribe<{ messageStream: { __typename: string; text?: string } }>(
       {
@@ -143,35 +176,64 @@ async function throughApi(chatId: string, label: string, onOpen?: () => void) {
         next: ({ data }) => {
           if (data?.messageStream.__typename !== "MessageDelta") return;
           if (!firstDelta) {
-            firstDelta = performance.now();
-            onOpen?.();
+            firstDelta = now();
+            hooks.onFirstDelta?.();
           }
-          deltas += 1;
+          text += data.messageStream.text ?? "";
         },
         error: reject,
         complete: resolve,
       },
+      { connected: () => hooks.onConnected?.() },
     );
   });
-  const relay = firstDelta - (firstTokenWritten.get(content) ?? Number.NaN);
-  return { ttft: firstDelta - start, relay, total: performance.now() - start, deltas };
+  const relay = firstDelta - (await firstTokenAt(content));
+  return { ttft: firstDelta - start, relay, total: now() - start, tokens: wordsIn(text) };
 }
 
 /** The same answer read straight from the proxy with our own adapter: the reference. */
 async function direct(label: string) {
   const content = uniqueQuestion(label);
-  const adapter = createOpenAiAdapter({ apiKey: fake.apiKey, baseUrl: proxyUrl });
-  const start = performance.now();
+  const adapter = createOpenAiAdapter({ apiKey: providerKey, baseUrl: proxyUrl });
+  const start = now();
   let firstDelta = 0;
-  let deltas = 0;
+  let text = "";
   const request = { model: MODEL, messages: [{ role: "user" as const, content }] };
   for await (const event of adapter.stream(request, new AbortController().signal)) {
     if (event.type !== "delta") continue;
-    if (!firstDelta) firstDelta = performance.now();
-    deltas += 1;
+    if (!firstDelta) firstDelta = now();
+    text += event.text;
   }
-  const relay = firstDelta - (firstTokenWritten.get(content) ?? Number.NaN);
-  return { ttft: firstDelta - start, relay, total: performance.now() - start, deltas };
+  const relay = firstDelta - (await firstTokenAt(content));
+  return { ttft: firstDelta - start, relay, total: now() - start, tokens: wordsIn(text) };
+}
+
+/** `count` answers through the API at once, all subscribed before the first token leaves the proxy. */
+async function manyThroughApi(chats: string[], label: string) {
+  await control("hold");
+  let connected = 0;
+  let allConnected: () => void = () => {};
+  const subscribed = new Promise<void>((resolve) => {
+    allConnected = resolve;
+  });
+  const runs = chats.map((id) =>
+    throughApi(id, label, {
+      onConnected: () => {
+        connected += 1;
+        if (connected === chats.length) allConnected();
+      },
+    }),
+  );
+  await releaseWhenHeld(chats.length, subscribed);
+  return Promise.all(runs);
+}
+
+/** `count` direct reads at once, all released together. */
+async function manyDirect(count: number, label: string) {
+  await control("hold");
+  const runs = Array.from({ length: count }, () => direct(label));
+  await releaseWhenHeld(count, Promise.resolve());
+  return Promise.all(runs);
 }
 
 async function newChat() {
@@ -199,24 +261,13 @@ function report(
       `direct p50 ${ms(percentile(pick(reference), 50))}, p99 ${ms(percentile(pick(reference), 99))} | ` +
       `added p50 ${ms(added(50))}, p99 ${ms(added(99))}`,
   );
-  const ttfts = viaApi.map((row) => row.ttft);
-  console.log(
-    `${"".padEnd(26)} end to end (sendMessage → first delta): p50 ${ms(percentile(ttfts, 50))}, p99 ${ms(percentile(ttfts, 99))}; ` +
-      `direct request → first delta p50 ${ms(
-        percentile(
-          reference.map((row) => row.ttft),
-          50,
-        ),
-      )}`,
-  );
 }
 
-// Time to first token, one stream at a time. The proxy holds each answer 50 ms so the subscriber listens.
-fake.setScenario({ text: SHORT_ANSWER, chunking: "words", delayMs: 0 });
-holdMs = 50;
-const chatId = await newChat();
+// Time to first token, one stream at a time: each answer is held at the proxy until its subscriber listens.
+await control("scenario", { text: SHORT_ANSWER, chunking: "words", delayMs: 0 });
+const warmUpChat = await newChat();
 for (let warmup = 0; warmup < 5; warmup++) {
-  await throughApi(chatId, "warm up");
+  await manyThroughApi([warmUpChat], "warm up");
   await direct("warm up");
 }
 const single = {
@@ -224,27 +275,25 @@ const single = {
   direct: [] as Awaited<ReturnType<typeof direct>>[],
 };
 for (let run = 0; run < 50; run++) {
-  single.api.push(await throughApi(await newChat(), "einzeln"));
+  single.api.push(...(await manyThroughApi([await newChat()], "einzeln")));
   single.direct.push(await direct("einzeln"));
 }
 report("TTFT, 1 stream", single.api, single.direct);
 
-// Many streams at once; the hold is longer so that all of them are subscribed before tokens flow.
-holdMs = 1_500;
+// Many streams at once: all subscribed, then every answer leaves the proxy at the same moment.
 const chats = await Promise.all(Array.from({ length: CONCURRENT_STREAMS }, () => newChat()));
-const manyApi = await Promise.all(chats.map((id) => throughApi(id, "gleichzeitig")));
-const manyDirect = await Promise.all(chats.map(() => direct("gleichzeitig")));
-report(`TTFT, ${CONCURRENT_STREAMS} streams`, manyApi, manyDirect);
-holdMs = 0;
+const concurrentApi = await manyThroughApi(chats, "gleichzeitig");
+const concurrentDirect = await manyDirect(CONCURRENT_STREAMS, "gleichzeitig");
+report(`TTFT, ${CONCURRENT_STREAMS} streams`, concurrentApi, concurrentDirect);
 
 // Relay throughput: a 20,000-token answer through the API vs read through the raw pass-through proxy.
-fake.setScenario({ text: LONG_ANSWER, chunking: "words", delayMs: 0 });
+await control("scenario", { text: LONG_ANSWER, chunking: "words", delayMs: 0 });
 const rates = { api: [] as number[], raw: [] as number[] };
+const tokensPerSecond = (run: { tokens: number; total: number; ttft: number }) =>
+  run.tokens / ((run.total - run.ttft) / 1000);
 for (let run = 0; run < 3; run++) {
-  const viaApi = await throughApi(await newChat(), "viel Text");
-  rates.api.push(viaApi.deltas / ((viaApi.total - viaApi.ttft) / 1000));
-  const viaProxy = await direct("viel Text");
-  rates.raw.push(viaProxy.deltas / ((viaProxy.total - viaProxy.ttft) / 1000));
+  rates.api.push(tokensPerSecond(await throughApi(await newChat(), "viel Text")));
+  rates.raw.push(tokensPerSecond(await direct("viel Text")));
 }
 const apiRate = percentile(rates.api, 50);
 const rawRate = percentile(rates.raw, 50);
@@ -253,28 +302,47 @@ console.log(
     `ratio ${(apiRate / rawRate).toFixed(2)}×`,
 );
 
-// Memory per open stream: answers that stall after their first words keep their streams open.
-const rss = () =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${api.process.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
-fake.setScenario({ text: LONG_ANSWER, chunking: "words", delayMs: 0, stallAfterChars: 20 });
+// Memory per open stream, in a fresh API process (the phases before leave garbage behind): answers
+// that stall after their first words keep their streams open.
+sse.dispose();
+await api.stop(cpuProfileDir ? "SIGTERM" : "SIGKILL");
+api = await startApi();
+sse = openSse();
+await control("scenario", { text: SHORT_ANSWER, chunking: "words", delayMs: 0 });
+for (let warmup = 0; warmup < 10; warmup++) await throughApi(warmUpChat, "warm up");
+/** The API's memory after a full garbage collection (bench/memory-probe.ts, loaded into the API process). */
+async function memoryInUse(): Promise<{ heapUsed: number; external: number; rss: number }> {
+  const seen = api.output().split("XQT5_MEMORY ").length;
+  api.process.kill("SIGUSR2");
+  for (;;) {
+    const reports = api.output().split("XQT5_MEMORY ");
+    if (reports.length > seen) return JSON.parse(reports.at(-1)?.split("\n")[0] ?? "{}");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+await control("scenario", { text: LONG_ANSWER, chunking: "words", delayMs: 0, stallAfterChars: 20 });
 const memoryChats = await Promise.all(Array.from({ length: MEMORY_STREAMS }, () => newChat()));
-await new Promise((resolve) => setTimeout(resolve, 1_000));
-const before = rss();
+const before = await memoryInUse();
 let opened = 0;
 const allOpen = new Promise<void>((resolve) => {
   for (const id of memoryChats) {
-    void throughApi(id, "offen halten", () => {
-      opened += 1;
-      if (opened === MEMORY_STREAMS) resolve();
+    void throughApi(id, "offen halten", {
+      onFirstDelta: () => {
+        opened += 1;
+        if (opened === MEMORY_STREAMS) resolve();
+      },
     }).catch(() => {});
   }
 });
 await allOpen;
-await new Promise((resolve) => setTimeout(resolve, 2_000));
-const after = rss();
+const after = await memoryInUse();
+const perStream = (key: "heapUsed" | "external" | "rss") => (after[key] - before[key]) / MEMORY_STREAMS;
 console.log(
-  `${"Memory per open stream".padEnd(28)} ${((after - before) / MEMORY_STREAMS / 1024).toFixed(1)} KB ` +
-    `(API RSS ${(before / 1048576).toFixed(0)} → ${(after / 1048576).toFixed(0)} MB with ${MEMORY_STREAMS} open streams)`,
+  `${"Memory per open stream".padEnd(26)} ${kb(perStream("heapUsed") + perStream("external"))} live (JS heap ${kb(perStream("heapUsed"))} + ` +
+    `buffers ${kb(perStream("external"))}) after a full GC ` +
+    `(RSS +${kb(perStream("rss"))}, which keeps what the GC freed) — ${MEMORY_STREAMS} answers in progress, ` +
+    `each with its provider connection and one subscriber`,
 );
 
 console.log(
@@ -284,9 +352,10 @@ console.log(
 // Streams are still open on purpose (memory test); end quietly.
 process.on("unhandledRejection", () => {});
 sse.dispose();
-proxy.close();
-await api.stop("SIGKILL");
-await fake.close();
+// A CPU profile is written when the process exits by itself (SIGTERM), not when it is killed.
+await api.stop(cpuProfileDir ? "SIGTERM" : "SIGKILL");
+if (cpuProfileDir) console.log(`CPU profile of the API in ${cpuProfileDir}`);
+providerSide.child.kill("SIGTERM");
 if (adminUrl) await dropPostgresDatabase(adminUrl, databaseName);
 await rm(dataDir, { recursive: true, force: true });
 process.exit(0);

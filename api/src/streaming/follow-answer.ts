@@ -60,9 +60,20 @@ export async function* followAnswer<Final>(
         yield { type: "final", message: (await options.load()).message };
         return;
       }
-      const end = event.offset + event.text.length;
+      // Deltas that queued up while this subscriber was busy go out as one event: when tokens arrive
+      // faster than a client takes them, it gets fewer, larger events instead of falling behind.
+      let { offset, text } = event;
+      for (
+        let next = queue[0];
+        next?.type === "delta" && next.offset === offset + text.length;
+        next = queue[0]
+      ) {
+        text += next.text;
+        queue.shift();
+      }
+      const end = offset + text.length;
       if (end > sent) {
-        yield { type: "delta", text: event.text.slice(Math.max(0, sent - event.offset)) };
+        yield { type: "delta", text: text.slice(Math.max(0, sent - offset)) };
         sent = end;
       }
     }

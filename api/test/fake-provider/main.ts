@@ -1,3 +1,4 @@
+import { fakeProviderEnv } from "../support/provider-env.js";
 import { startFakeProviderServer } from "./server.js";
 
 // Runs the fake provider server for manual and browser tests:
@@ -15,23 +16,7 @@ function portArgument(argv: string[]): number | undefined {
 }
 
 const server = await startFakeProviderServer({ port: portArgument(process.argv.slice(2)) });
-const { baseUrls, apiKey } = server;
-const lines = [
-  `OPENAI_BASE_URL=${baseUrls.openai}`,
-  `OPENAI_API_KEY=${apiKey}`,
-  `ANTHROPIC_BASE_URL=${baseUrls.anthropic}`,
-  `ANTHROPIC_API_KEY=${apiKey}`,
-  `GOOGLE_BASE_URL=${baseUrls.google}`,
-  `GOOGLE_API_KEY=${apiKey}`,
-  `MISTRAL_BASE_URL=${baseUrls.mistral}`,
-  `MISTRAL_API_KEY=${apiKey}`,
-  `XAI_BASE_URL=${baseUrls.xai}`,
-  `XAI_API_KEY=${apiKey}`,
-  `AZURE_OPENAI_ENDPOINT=${baseUrls.azure}`,
-  `AZURE_OPENAI_API_KEY=${apiKey}`,
-  "AZURE_OPENAI_DEPLOYMENTS=gpt-4o-mini,gpt-5.1",
-  `OLLAMA_BASE_URL=${baseUrls.ollama}`,
-];
+const lines = Object.entries(fakeProviderEnv(server)).map(([key, value]) => `${key}=${value}`);
 console.log(`Fake provider server listening on ${server.url}\n\n${lines.join("\n")}\n`);
 console.log(
   "Markers in the last user message: [[fake:stall]] [[fake:error]] [[fake:429]] [[fake:500]] [[fake:slow]] [[fake:long]]",

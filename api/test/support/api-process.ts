@@ -20,9 +20,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the API as its own process (`tsx src/main.ts`), as a deployment would, and waits for /readyz. */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  /** Options for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take), after tsx's --import. */
+  nodeOptions: string[] = [],
+): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeOptions, "src/main.ts"], {
     cwd: API_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
