@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { parseModelId } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
@@ -12,6 +13,11 @@ const TITLE_PROMPT =
   "Write a short title (at most six words) for the conversation below, in its language. " +
   "Answer with the title only, without quotes or final punctuation.";
 const EXCERPT_CHARS = 1_500;
+/**
+ * Titles are not urgent: a few at a time, so that many new chats at once (a team starting its day)
+ * neither compete with the answers being streamed nor run into the provider's rate limit.
+ */
+const CONCURRENT_TITLES = 4;
 
 export interface TitleRequest {
   userId: string;
@@ -27,6 +33,8 @@ export interface TitleRequest {
  * logs a warning; it never reaches the user.
  */
 export class TitleGenerator {
+  private readonly limit = pLimit(CONCURRENT_TITLES);
+
   constructor(
     private readonly options: {
       prisma: PrismaClient;
@@ -36,7 +44,12 @@ export class TitleGenerator {
     },
   ) {}
 
-  async generate(request: TitleRequest): Promise<string | null> {
+  /** Queues the title; resolves with it (null when none could be made) once it is written. */
+  generate(request: TitleRequest): Promise<string | null> {
+    return this.limit(() => this.write(request));
+  }
+
+  private async write(request: TitleRequest): Promise<string | null> {
     const { prisma, registry, logger } = this.options;
     try {
       const modelId = this.modelFor(request.chatModelId);

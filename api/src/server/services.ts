@@ -36,6 +36,7 @@ export interface Services {
   generator: AnswerGenerator;
   chats: ChatService;
   messages: MessageService;
+  titles: TitleGenerator;
   assistants: Assistants;
   templates: Templates;
   apiKeys: ApiKeyService;
@@ -82,6 +83,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     generator,
     chats,
     messages,
+    titles,
     assistants: createAssistants(prisma),
     templates: createTemplates(prisma),
     apiKeys: new ApiKeyService(prisma),

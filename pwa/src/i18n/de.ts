@@ -61,7 +61,7 @@ export const de: Dictionary = {
     renameLabel: "Neuer Titel für „{{ title }}“",
     delete: "Löschen",
     actionsFor: "Aktionen für „{{ title }}“",
-    untitled: "Neuer Chat",
+    untitled: "Unbenannter Chat",
   },
   usage: {
     thisMonth: "Dieser Monat",

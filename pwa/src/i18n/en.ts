@@ -59,7 +59,7 @@ export const en = {
     renameLabel: "New title for “{{ title }}”",
     delete: "Delete",
     actionsFor: "Actions for “{{ title }}”",
-    untitled: "New chat",
+    untitled: "Untitled chat",
   },
   usage: {
     thisMonth: "This month",
