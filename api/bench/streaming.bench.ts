@@ -14,6 +14,7 @@ import { createClient } from "graphql-sse";
 import { createOpenAiAdapter } from "../src/providers/openai.js";
 import { startApiProcess } from "../test/support/api-process.js";
 import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../test/support/chat-client.js";
+import { graphqlAt, signUp } from "../test/support/graphql-at.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/postgres.js";
 
 const MODEL = "gpt-4.1-mini";
@@ -100,22 +101,11 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
-async function gql<Data>(query: string, variables: Record<string, unknown>, token?: string): Promise<Data> {
-  const response = await fetch(`${api.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: Data; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+/** GraphQL against the API process running now (the memory phase starts a fresh one). */
+const gql = <Data>(query: string, variables: Record<string, unknown>, token?: string) =>
+  graphqlAt(api.url)<Data>(query, variables, token);
 
-const { register } = await gql<{ register: { accessToken: string } }>(
-  `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
-  { input: { username: "bench", email: "bench@example.com", password: "benchmark password" } },
-);
-const token = register.accessToken;
+const token = await signUp(graphqlAt(api.url), "bench", "benchmark password");
 const openSse = () =>
   createClient({
     url: `${api.url}/graphql/stream`,

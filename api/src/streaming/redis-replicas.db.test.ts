@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { type ApiProcess, startApiProcess } from "../../test/support/api-process.js";
 import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../../test/support/chat-client.js";
+import { graphqlAt, signUp } from "../../test/support/graphql-at.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { followAnswer } from "../../test/support/subscribe.js";
 import { createMigratedDatabase, testDbKind } from "../../test/support/test-database.js";
@@ -35,41 +36,18 @@ describe.skipIf(testDbKind() !== "postgres")("two API replicas with REDIS_URL", 
     await database?.close();
   });
 
-  const gql = async <Data>(
-    url: string,
-    query: string,
-    variables: Record<string, unknown>,
-    token?: string,
-  ) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data: Data; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
-
   it("an answer generated on replica A is followed, and stopped, from replica B", async () => {
     const text = Array.from({ length: 120 }, (_, index) => `Token${index} ä`).join(" ");
     fake.server.setScenario({ text, chunking: "words", delayMs: 10 });
-    const { register } = await gql<{ register: { accessToken: string } }>(
-      replicaA.url,
-      `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
-      {
-        input: { username: "replica_user", email: "replica@example.com", password: "correct horse battery" },
-      },
-    );
-    const token = register.accessToken;
-    const { createChat } = await gql<{ createChat: { id: string } }>(
-      replicaA.url,
+    const onA = graphqlAt(replicaA.url);
+    const onB = graphqlAt(replicaB.url);
+    const token = await signUp(onA, "replica_user");
+    const { createChat } = await onA<{ createChat: { id: string } }>(
       CREATE_CHAT,
       { input: { model: "openai/gpt-4.1-mini" } },
       token,
     );
-    const { sendMessage } = await gql<{ sendMessage: SendResult }>(
-      replicaA.url,
+    const { sendMessage } = await onA<{ sendMessage: SendResult }>(
       SEND_MESSAGE,
       { input: { chatId: createChat.id, content: "Über zwei Replikas" } },
       token,
@@ -82,8 +60,7 @@ describe.skipIf(testDbKind() !== "postgres")("two API replicas with REDIS_URL", 
 
     // A stop sent to B reaches the generation on A.
     fake.server.setScenario({ text, chunking: "words", delayMs: 20 });
-    const second = await gql<{ sendMessage: SendResult }>(
-      replicaA.url,
+    const second = await onA<{ sendMessage: SendResult }>(
       SEND_MESSAGE,
       {
         input: { chatId: createChat.id, content: "Und jetzt stoppen" },
@@ -91,8 +68,7 @@ describe.skipIf(testDbKind() !== "postgres")("two API replicas with REDIS_URL", 
       token,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const { stopGeneration } = await gql<{ stopGeneration: { status: string; content: string } }>(
-      replicaB.url,
+    const { stopGeneration } = await onB<{ stopGeneration: { status: string; content: string } }>(
       `mutation($id: ID!) { stopGeneration(messageId: $id) { status content } }`,
       { id: second.sendMessage.assistantMessage.id },
       token,

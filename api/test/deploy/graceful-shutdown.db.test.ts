@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../fake-provider/use-fake-provider.js";
 import { type ApiProcess, startApiProcess } from "../support/api-process.js";
+import { ask, graphqlAt, signUp } from "../support/graphql-at.js";
 import { fakeProviderEnv } from "../support/provider-env.js";
 import { type FollowedAnswer, followAnswer } from "../support/subscribe.js";
 import { createMigratedDatabase, testDbKind } from "../support/test-database.js";
-import { ask, graphqlAt, signUp } from "./graphql-at.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const JWT_SECRET = randomBytes(32).toString("hex");
