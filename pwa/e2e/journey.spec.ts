@@ -64,3 +64,39 @@ test("a chat survives reloads, reads offline and sends what was typed offline ex
   await expect(page.locator("article.message--user", { hasText: "Typed while offline" })).toHaveCount(1);
   await expect(assistantMessages(page)).toHaveCount(2);
 });
+
+test("a new chat started offline is created and answered when the connection is back, once", async ({
+  page,
+  context,
+}, testInfo) => {
+  await register(page);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(
+    page.getByText("The new chat and its first message are sent when the connection is back."),
+  ).toBeVisible();
+
+  await send(page, "Started while offline");
+  await expect(page).toHaveURL(/\/chats\/[0-9a-f-]{36}$/);
+  const chatUrl = page.url();
+  const pending = page.locator("article.message--pending");
+  await expect(pending).toContainText("Started while offline");
+  await expect(pending).toContainText("Pending");
+  await screenshot(page, testInfo, "offline-new-chat");
+
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(pending).toHaveCount(0);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page)).toContainText("Started while offline");
+
+  await page.reload();
+  await expect(page).toHaveURL(chatUrl);
+  await expect(page.locator("article.message--user", { hasText: "Started while offline" })).toHaveCount(1);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await openChatList(page, testInfo);
+  await expect(
+    page.getByRole("navigation", { name: "Chats" }).locator(`a[href="${new URL(chatUrl).pathname}"]`),
+  ).toBeVisible();
+});

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { appError, notFound } from "../graphql/errors.js";
 import type { AnswerGenerator } from "../messages/answer-generator.js";
 import { DEFAULT_CHAT_TITLE } from "../messages/title-generator.js";
@@ -27,17 +27,43 @@ export class ChatService {
     return chat;
   }
 
-  async create(userId: string, input: ChatInput) {
+  /**
+   * A new chat. With a client-chosen `id` (a chat started offline), creating it again returns the chat
+   * as it is: a repeated request after a lost response creates nothing twice.
+   */
+  async create(userId: string, input: ChatInput & { id?: string | null }) {
+    const id = input.id ?? undefined;
+    if (id !== undefined) {
+      if (!isUuid(id)) throw appError("BAD_USER_INPUT", "A chat id must be a UUID", { field: "id" });
+      const existing = await this.existing(userId, id);
+      if (existing) return existing;
+    }
     await this.validate(userId, input);
-    return this.prisma.chat.create({
-      data: {
-        userId,
-        title: input.title?.trim() || DEFAULT_CHAT_TITLE,
-        model: input.model ?? null,
-        temperature: input.temperature ?? null,
-        assistantId: input.assistantId ?? null,
-      },
-    });
+    try {
+      return await this.prisma.chat.create({
+        data: {
+          id,
+          userId,
+          title: input.title?.trim() || DEFAULT_CHAT_TITLE,
+          model: input.model ?? null,
+          temperature: input.temperature ?? null,
+          assistantId: input.assistantId ?? null,
+        },
+      });
+    } catch (error) {
+      // The same id created by a concurrent request a moment ago.
+      const existing = id !== undefined && isUniqueViolation(error) ? await this.existing(userId, id) : null;
+      if (existing) return existing;
+      throw error;
+    }
+  }
+
+  /** The chat with this id if it is the user's; CONFLICT if the id belongs to someone else's chat. */
+  private async existing(userId: string, id: string) {
+    const chat = await this.prisma.chat.findUnique({ where: { id } });
+    if (chat && chat.userId !== userId)
+      throw appError("CONFLICT", "This chat id is already in use", { field: "id" });
+    return chat;
   }
 
   async update(userId: string, chatId: string, input: ChatInput) {
@@ -87,6 +113,9 @@ export function chatListWhere(userId: string, search?: string | null): Prisma.Ch
     ],
   };
 }
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are UUIDs; anything else cannot exist (and must not reach the database as a uuid). */

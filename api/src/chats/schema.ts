@@ -37,6 +37,11 @@ const temperatureSchema = z
 
 const CreateChatInput = builder.inputType("CreateChatInput", {
   fields: (t) => ({
+    id: t.id({
+      description:
+        "A UUID chosen by the client (e.g. for a chat started offline). Creating a chat with the same id " +
+        "again returns it unchanged; an id of another user's chat is a CONFLICT.",
+    }),
     title: t.string({ validate: titleSchema }),
     model: t.string({ description: "provider/model; null uses the assistant's or the server's default" }),
     temperature: t.float({ validate: temperatureSchema }),
@@ -84,6 +89,7 @@ builder.mutationFields((t) => ({
     resolve: (_query, _root, args, context) =>
       context.services.chats.create(context.viewer!.userId, {
         ...args.input,
+        id: args.input?.id ? String(args.input.id) : null,
         assistantId: args.input?.assistantId ? String(args.input.assistantId) : null,
       }),
   }),

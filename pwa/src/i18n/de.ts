@@ -105,7 +105,7 @@ export const de: Dictionary = {
     notCached:
       "Dieser Chat wurde auf diesem Gerät noch nicht geöffnet und ist deshalb offline nicht verfügbar.",
     newChatOffline:
-      "Für einen neuen Chat braucht es eine Verbindung. Öffnen Sie einen bestehenden Chat, um Nachrichten vorzumerken.",
+      "Sie sind offline. Der neue Chat und seine erste Nachricht werden gesendet, sobald die Verbindung wieder da ist.",
     conversation: "Unterhaltung",
     settingsFor: "Chat-Einstellungen",
   },

@@ -101,7 +101,8 @@ export const en = {
     loadingOlder: "Loading earlier messages…",
     notFound: "This chat does not exist (any more).",
     notCached: "This chat has not been opened on this device yet, so it is not available offline.",
-    newChatOffline: "Starting a new chat needs a connection. Open an existing chat to queue messages.",
+    newChatOffline:
+      "You are offline. The new chat and its first message are sent when the connection is back.",
     conversation: "Conversation",
     settingsFor: "Chat settings",
   },

@@ -43,10 +43,39 @@ export function ChatArea(): JSX.Element {
   const params = useParams<{ id: string }>();
   const chatId = () => params.id;
   const models = createModels();
-  const [chat] = createQuery({
+  const [chat, refetchChat] = createQuery({
     query: ChatQuery,
     variables: () => ({ id: chatId(), last: MESSAGE_PAGE_SIZE }),
   });
+  type LoadedChat = NonNullable<NonNullable<typeof chat.data>["chat"]>;
+  type OpenChat = Pick<LoadedChat, "id" | "title" | "model" | "temperature" | "assistant">;
+
+  // A chat started offline lives only in the outbox until its first message has been delivered; it
+  // opens from there, and from the server once it exists.
+  const waitingNewChat = () => outbox.items().find((item) => item.chatId === chatId() && item.newChat);
+  const current = (): OpenChat | undefined => {
+    const loaded = chat.data?.chat;
+    if (loaded) return loaded;
+    const waiting = waitingNewChat()?.newChat;
+    return waiting
+      ? {
+          id: chatId(),
+          title: "",
+          model: waiting.model ?? null,
+          temperature: waiting.temperature ?? null,
+          assistant: null,
+        }
+      : undefined;
+  };
+  createEffect(
+    on(
+      () => waitingNewChat() !== undefined,
+      (waiting, wasWaiting) => {
+        if (wasWaiting && !waiting) refetchChat({ requestPolicy: "network-only" });
+      },
+      { defer: true },
+    ),
+  );
   const [, updateChat] = createMutation(UpdateChatMutation);
   const [actionError, setActionError] = createSignal<string>();
   let scroller: HTMLDivElement | undefined;
@@ -108,7 +137,8 @@ export function ChatArea(): JSX.Element {
     seen.observe(button);
     onCleanup(() => seen.disconnect());
   };
-  const notAvailable = () => (!chat.data && chat.error ? errorCode(chat.error) : undefined);
+  const notAvailable = () =>
+    !chat.data && chat.error && !waitingNewChat() ? errorCode(chat.error) : undefined;
 
   return (
     <div class="chat">
@@ -123,7 +153,7 @@ export function ChatArea(): JSX.Element {
             </div>
           )}
         </Match>
-        <Match when={chat.data?.chat}>
+        <Match when={current()}>
           {(current) => (
             <>
               <div class="chat-toolbar">
@@ -137,16 +167,18 @@ export function ChatArea(): JSX.Element {
                     </span>
                   )}
                 </Show>
-                <ModelSettings
-                  idPrefix="chat"
-                  models={models}
-                  model={current().model}
-                  temperature={current().temperature}
-                  onModel={(model) => void updateChat({ id: current().id, input: { model } })}
-                  onTemperature={(temperature) =>
-                    void updateChat({ id: current().id, input: { temperature } })
-                  }
-                />
+                <Show when={chat.data?.chat}>
+                  <ModelSettings
+                    idPrefix="chat"
+                    models={models}
+                    model={current().model}
+                    temperature={current().temperature}
+                    onModel={(model) => void updateChat({ id: current().id, input: { model } })}
+                    onTemperature={(temperature) =>
+                      void updateChat({ id: current().id, input: { temperature } })
+                    }
+                  />
+                </Show>
               </div>
               <div
                 class="messages"

@@ -3,11 +3,12 @@ import { createMutation } from "@urql/solid";
 import { createSignal, type JSX, Show } from "solid-js";
 import { type AssistantChoice, AssistantSelector } from "../assistants/AssistantSelector";
 import { CreateChatMutation } from "../chats/documents";
-import { describeError } from "../graphql/errors";
+import { describeError, isNetworkFailure } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { DEFAULT_TEMPERATURE, ModelSettings } from "../models/ModelSettings";
 import { createModels } from "../models/models";
 import { online } from "../offline/network";
+import type { NewChatSettings } from "../offline/outbox";
 import { sendChatMessage } from "./chat-actions";
 import { MessageInput } from "./MessageInput";
 
@@ -30,15 +31,28 @@ export function Welcome(): JSX.Element {
     if (choice?.temperature != null) setTemperature(choice.temperature);
   };
 
+  /** Offline (or the connection dropped): the chat gets its id here and waits in the outbox with its message. */
+  const startLater = (content: string, settings: NewChatSettings): true => {
+    const chatId = crypto.randomUUID();
+    sendChatMessage({ chatId, content, ...settings, newChat: settings });
+    navigate(`/chats/${chatId}`);
+    return true;
+  };
+
   const start = async (content: string): Promise<boolean> => {
+    const settings = {
+      model: chosenModel(),
+      temperature: temperature(),
+      assistantId: assistant()?.id ?? null,
+    };
+    if (!online()) return startLater(content, settings);
     setCreating(true);
     setError("");
-    const result = await createChat({
-      input: { model: chosenModel(), temperature: temperature(), assistantId: assistant()?.id ?? null },
-    });
+    const result = await createChat({ input: settings });
     setCreating(false);
     const chat = result.data?.createChat;
     if (!chat) {
+      if (isNetworkFailure(result.error)) return startLater(content, settings);
       setError(describeError(result.error));
       return false;
     }
@@ -65,14 +79,16 @@ export function Welcome(): JSX.Element {
         <AssistantSelector selected={assistant()?.id ?? null} onSelect={chooseAssistant} />
       </div>
       <Show when={!online()}>
-        <p class="alert">{t("chat.newChatOffline")}</p>
+        <p class="alert" role="status">
+          {t("chat.newChatOffline")}
+        </p>
       </Show>
       <Show when={error()}>
         <p class="alert" role="alert">
           {error()}
         </p>
       </Show>
-      <MessageInput streaming={false} disabled={creating() || !online()} onStop={() => {}} onSend={start} />
+      <MessageInput streaming={false} disabled={creating()} onStop={() => {}} onSend={start} />
     </div>
   );
 }

@@ -1,9 +1,11 @@
+import type { CombinedError } from "@urql/core";
 import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import { session } from "../auth/session";
+import { CreateChatMutation } from "../chats/documents";
 import { client } from "../graphql/client";
 import { errorCode, isNetworkFailure } from "../graphql/errors";
-import { createOutbox, type OutboxItem, type SendOutcome } from "../offline/outbox";
+import { createOutbox, type NewOutboxItem, type OutboxItem, type SendOutcome } from "../offline/outbox";
 import { startOfMonth } from "../ui/format";
 import { readJson, writeJson } from "../ui/storage";
 import { whenIdle } from "../ui/when-idle";
@@ -95,7 +97,26 @@ export const streams = createStreamStore({
   refreshSession: () => session.refresh(),
 });
 
+/** Outcome of a request that did not succeed, for the outbox. */
+function failure(error: CombinedError | undefined): SendOutcome {
+  if (isNetworkFailure(error)) return { kind: "offline" };
+  const code = errorCode(error) ?? "UNKNOWN";
+  if (code === "RATE_LIMITED") {
+    const seconds = Number(error?.graphQLErrors[0]?.extensions?.retryAfter ?? 10);
+    return { kind: "later", afterMs: seconds * 1_000 };
+  }
+  return { kind: "refused", code };
+}
+
 async function deliver(item: OutboxItem): Promise<SendOutcome> {
+  if (item.newChat) {
+    // A chat started offline: create it under the id it already has here (again after a lost
+    // response is harmless: the server returns the existing chat).
+    const created = await client
+      .mutation(CreateChatMutation, { input: { id: item.chatId, ...item.newChat } })
+      .toPromise();
+    if (!created.data?.createChat) return failure(created.error);
+  }
   // One answer at a time per chat: the next queued message waits until the previous one is answered.
   await streams.whenChatIdle(item.chatId);
   const result = await client
@@ -115,13 +136,7 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
     streams.follow(payload.assistantMessage.id, item.chatId, payload.assistantMessage.content);
     return { kind: "sent" };
   }
-  if (isNetworkFailure(result.error)) return { kind: "offline" };
-  const code = errorCode(result.error) ?? "UNKNOWN";
-  if (code === "RATE_LIMITED") {
-    const seconds = Number(result.error?.graphQLErrors[0]?.extensions?.retryAfter ?? 10);
-    return { kind: "later", afterMs: seconds * 1_000 };
-  }
-  return { kind: "refused", code };
+  return failure(result.error);
 }
 
 export const outbox = createOutbox({
@@ -130,12 +145,7 @@ export const outbox = createOutbox({
   save: (items) => writeJson(OUTBOX_KEY, items),
 });
 
-export function sendChatMessage(input: {
-  chatId: string;
-  content: string;
-  model?: string | null;
-  temperature?: number | null;
-}): void {
+export function sendChatMessage(input: NewOutboxItem): void {
   outbox.enqueue(input);
   void outbox.flush();
 }

@@ -14,6 +14,14 @@ export interface OutboxItem {
   state: "pending" | "sending" | "failed";
   /** Error code of a refused send. */
   error?: string;
+  /** Set on the first message of a chat started offline: the chat (id = chatId) is created before it. */
+  newChat?: NewChatSettings;
+}
+
+export interface NewChatSettings {
+  model?: string | null;
+  temperature?: number | null;
+  assistantId?: string | null;
 }
 
 export type SendOutcome =
@@ -30,7 +38,7 @@ export interface OutboxOptions {
   now?(): Date;
 }
 
-export type NewOutboxItem = Pick<OutboxItem, "chatId" | "content" | "model" | "temperature">;
+export type NewOutboxItem = Pick<OutboxItem, "chatId" | "content" | "model" | "temperature" | "newChat">;
 
 export function createOutbox(options: OutboxOptions) {
   const newId = options.newId ?? (() => crypto.randomUUID());
