@@ -74,7 +74,9 @@ test("a new chat started offline is created and answered when the connection is 
   await context.setOffline(true);
   await page.reload();
   await expect(
-    page.getByText("The new chat and its first message are sent when the connection is back."),
+    page.getByText(
+      "No connection: the new chat and its first message are sent as soon as you are back online.",
+    ),
   ).toBeVisible();
 
   await send(page, "Started while offline");

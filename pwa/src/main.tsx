@@ -25,7 +25,7 @@ onAppResumed(() => {
   if (session.isSignedIn()) void outbox.flush();
 });
 
-void session.refresh().then(() => {
+void session.resume().then(() => {
   if (session.isSignedIn()) void outbox.flush();
 });
 

@@ -16,6 +16,50 @@ function setup(requestRefresh: SessionDependencies["requestRefresh"], stored: Se
 }
 
 describe("session", () => {
+  it("goes on with this tab's access token after a reload instead of refreshing", async () => {
+    const requestRefresh = vi.fn(async () => ({ data: { refreshToken: grant("fresh") } }));
+    const stored = grant("kept");
+    const saveToken = vi.fn();
+    const session = createRoot(() =>
+      createSession({
+        requestRefresh,
+        loadUser: () => user,
+        saveUser: vi.fn(),
+        loadToken: () => stored,
+        saveToken,
+      }),
+    );
+    expect(await session.resume()).toBe("refreshed");
+    expect(requestRefresh).not.toHaveBeenCalled();
+    expect(session.accessToken()).toBe("kept");
+    expect(session.status()).toBe("signedIn");
+    await session.end("signedOut");
+    expect(saveToken).toHaveBeenLastCalledWith(null);
+  });
+
+  it("refreshes at start when the kept token is (nearly) expired, and keeps the new one", async () => {
+    const requestRefresh = vi.fn(async () => ({ data: { refreshToken: grant("fresh") } }));
+    const expiring = {
+      accessToken: "old",
+      accessTokenExpiresAt: new Date(Date.now() + 30_000).toISOString(),
+    };
+    const saveToken = vi.fn();
+    const session = createRoot(() =>
+      createSession({
+        requestRefresh,
+        loadUser: () => user,
+        saveUser: vi.fn(),
+        loadToken: () => expiring,
+        saveToken,
+      }),
+    );
+    expect(await session.resume()).toBe("refreshed");
+    expect(requestRefresh).toHaveBeenCalledTimes(1);
+    expect(session.accessToken()).toBe("fresh");
+    expect(saveToken).toHaveBeenLastCalledWith(expect.objectContaining({ accessToken: "fresh" }));
+    await session.end("signedOut");
+  });
+
   it("runs one refresh at a time: concurrent callers share it", async () => {
     let calls = 0;
     const { session } = setup(async () => {

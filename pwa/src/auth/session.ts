@@ -1,11 +1,13 @@
 import { createSignal } from "solid-js";
 import { firstErrorCode, type GraphQLResponse, postGraphQL } from "../graphql/post";
-import { readJson, writeJson } from "../ui/storage";
+import { readJson, removeKey, writeJson } from "../ui/storage";
 import { RefreshSessionMutation } from "./documents";
 
-// The signed-in session. The access token lives in memory only; the refresh token is an httpOnly cookie
-// the server sets, so a reload restores the session with one refresh. The user (not a secret) is kept so
-// that the app opens, offline too, before that refresh answers.
+// The signed-in session. The refresh token is an httpOnly cookie the server sets (and rotates on every
+// use). The access token is kept for this tab only (sessionStorage), so a reload goes on with it instead
+// of refreshing: every refresh whose response is lost (a reload or a dropped connection at that moment)
+// leaves the browser with a used refresh token, and the server ends a session whose used token comes
+// back. The user (not a secret) is kept so that the app opens, offline too, before anything answers.
 
 export interface SessionUser {
   id: string;
@@ -21,6 +23,7 @@ export interface SessionGrant {
 }
 
 export type RefreshOutcome = "refreshed" | "signedOut" | "offline";
+export type StoredToken = Pick<SessionGrant, "accessToken" | "accessTokenExpiresAt">;
 export type SessionStatus = "restoring" | "signedIn" | "signedOut";
 export type EndReason = "signedOut" | "expired";
 
@@ -29,6 +32,9 @@ export interface SessionDependencies {
   requestRefresh(): Promise<GraphQLResponse<{ refreshToken: SessionGrant }>>;
   loadUser(): SessionUser | null;
   saveUser(user: SessionUser | null): void;
+  /** The access token kept across reloads of this tab. */
+  loadToken?(): StoredToken | null;
+  saveToken?(token: StoredToken | null): void;
   now?(): number;
 }
 
@@ -45,14 +51,32 @@ export function createSession(dependencies: SessionDependencies) {
   let inflight: Promise<RefreshOutcome> | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  function start(grant: SessionGrant): void {
-    accessToken = grant.accessToken;
-    setUser(grant.user);
-    dependencies.saveUser(grant.user);
+  function useToken(token: StoredToken): void {
+    accessToken = token.accessToken;
     setStatus("signedIn");
     clearTimeout(refreshTimer);
-    const delay = Date.parse(grant.accessTokenExpiresAt) - now() - REFRESH_MARGIN_MS;
+    const delay = Date.parse(token.accessTokenExpiresAt) - now() - REFRESH_MARGIN_MS;
     refreshTimer = setTimeout(() => void refresh(), Math.max(delay, MIN_REFRESH_DELAY_MS));
+  }
+
+  function start(grant: SessionGrant): void {
+    setUser(grant.user);
+    dependencies.saveUser(grant.user);
+    dependencies.saveToken?.({
+      accessToken: grant.accessToken,
+      accessTokenExpiresAt: grant.accessTokenExpiresAt,
+    });
+    useToken(grant);
+  }
+
+  /** At start: goes on with this tab's access token while it is valid for a while; refreshes otherwise. */
+  function resume(): Promise<RefreshOutcome> {
+    const stored = dependencies.loadToken?.();
+    if (stored && user() && Date.parse(stored.accessTokenExpiresAt) - now() > REFRESH_MARGIN_MS) {
+      useToken(stored);
+      return Promise.resolve("refreshed");
+    }
+    return refresh();
   }
 
   /** One refresh at a time: concurrent callers share the request in flight. */
@@ -91,6 +115,7 @@ export function createSession(dependencies: SessionDependencies) {
     clearTimeout(refreshTimer);
     setUser(null);
     dependencies.saveUser(null);
+    dependencies.saveToken?.(null);
     setStatus("signedOut");
     for (const listener of endListeners) await listener(reason, hadUser);
   }
@@ -101,6 +126,7 @@ export function createSession(dependencies: SessionDependencies) {
     accessToken: () => accessToken,
     isSignedIn: () => status() === "signedIn",
     start,
+    resume,
     refresh,
     end,
     /** Resolves once no refresh is in flight, so requests leave with the newest token. */
@@ -115,9 +141,12 @@ export function createSession(dependencies: SessionDependencies) {
 export type Session = ReturnType<typeof createSession>;
 
 const USER_KEY = "xqt5.user";
+const TOKEN_KEY = "xqt5.accessToken";
 
 export const session = createSession({
   requestRefresh: () => postGraphQL(RefreshSessionMutation, {}),
   loadUser: () => readJson<SessionUser | null>(USER_KEY, null),
   saveUser: (user) => writeJson(USER_KEY, user),
+  loadToken: () => readJson<StoredToken | null>(TOKEN_KEY, null, "session"),
+  saveToken: (token) => (token ? writeJson(TOKEN_KEY, token, "session") : removeKey(TOKEN_KEY, "session")),
 });

@@ -24,6 +24,8 @@ export async function postGraphQL<TData, TVariables extends Record<string, unkno
   const response = await fetchImpl(graphqlUrl, {
     method: "POST",
     credentials: "include",
+    // Finishes even if the page goes away meanwhile, so the rotated refresh cookie is not lost.
+    keepalive: true,
     headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
     body: JSON.stringify(
       persistedOperationsEnabled

@@ -105,7 +105,7 @@ export const de: Dictionary = {
     notCached:
       "Dieser Chat wurde auf diesem Gerät noch nicht geöffnet und ist deshalb offline nicht verfügbar.",
     newChatOffline:
-      "Sie sind offline. Der neue Chat und seine erste Nachricht werden gesendet, sobald die Verbindung wieder da ist.",
+      "Keine Verbindung: Der neue Chat und seine erste Nachricht werden gesendet, sobald Sie wieder online sind.",
     conversation: "Unterhaltung",
     settingsFor: "Chat-Einstellungen",
   },

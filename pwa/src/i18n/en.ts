@@ -102,7 +102,7 @@ export const en = {
     notFound: "This chat does not exist (any more).",
     notCached: "This chat has not been opened on this device yet, so it is not available offline.",
     newChatOffline:
-      "You are offline. The new chat and its first message are sent when the connection is back.",
+      "No connection: the new chat and its first message are sent as soon as you are back online.",
     conversation: "Conversation",
     settingsFor: "Chat settings",
   },
