@@ -1,5 +1,13 @@
 import { expect, type Page, test } from "@playwright/test";
-import { openChatList, PASSWORD, register } from "./support";
+import {
+  lastAnswer,
+  openChatList,
+  PASSWORD,
+  register,
+  send,
+  waitForAnswer,
+  waitForServiceWorker,
+} from "./support";
 
 // The account in the settings: usage this month, a new password (other devices are signed out), and
 // signing out on all devices.
@@ -53,4 +61,36 @@ test("a new password signs out the other devices; sign out on all devices ends e
   await otherDevice.reload();
   await expect(otherDevice.getByText("Your session has ended. Please sign in again.")).toBeVisible();
   await otherContext.close();
+});
+
+test("a message waiting offline survives the end of the session and is sent after signing in again", async ({
+  page,
+  context,
+  browser,
+}, testInfo) => {
+  const username = await register(page);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await send(page, "Written before the session ended");
+  await expect(page.locator("article.message--pending")).toContainText("Written before the session ended");
+
+  // Meanwhile, on another device, the person signs out everywhere: this device's session is over.
+  const otherContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: "en-US" });
+  const otherDevice = await otherContext.newPage();
+  await signIn(otherDevice, username, PASSWORD);
+  await openSettings(otherDevice, testInfo);
+  await otherDevice.getByRole("button", { name: "Sign out on all devices" }).click();
+  await expect(otherDevice.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await otherContext.close();
+
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(page.getByText("Your session has ended. Please sign in again.")).toBeVisible();
+  await page.getByLabel("Username or e-mail").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await waitForAnswer(page);
+  await expect(lastAnswer(page)).toContainText("Written before the session ended");
+  await expect(page.locator("article.message--pending")).toHaveCount(0);
 });

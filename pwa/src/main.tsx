@@ -1,3 +1,4 @@
+import { createEffect, createRoot, on } from "solid-js";
 import { render } from "solid-js/web";
 import "./ui/theme.css";
 import "./ui/layout.css";
@@ -8,16 +9,30 @@ import { cacheStorage } from "./graphql/client";
 import { outbox, streams } from "./messages/chat-actions";
 import { onAppResumed } from "./offline/network";
 
-// When a session ends, nothing of it may stay on the device: cache, outbox, and the in-memory state
-// (hence the reload). Never reload when there was no session to begin with.
+// When a session ends, nothing of it may stay on the device: cache and in-memory state (hence the
+// reload) — and, after signing out, the outbox. A session that merely expired keeps its waiting
+// messages: they go out when the same person signs in again (another person's sign-in drops them).
 session.onEnd(async (reason, hadUser) => {
-  outbox.clear();
+  if (reason !== "expired") outbox.clear();
   await cacheStorage.clear();
   if (hadUser) {
     rememberSignOutReason(reason);
     location.reload();
   }
 });
+createRoot(() =>
+  createEffect(
+    on(
+      () => session.user()?.id,
+      (userId) => {
+        if (!userId) return;
+        outbox.keepOnly(userId);
+        void outbox.flush();
+      },
+      { defer: true },
+    ),
+  ),
+);
 
 // Coming back (network, or the app in front again): answers continue, waiting messages go out.
 onAppResumed(() => {
@@ -26,7 +41,10 @@ onAppResumed(() => {
 });
 
 void session.resume().then(() => {
-  if (session.isSignedIn()) void outbox.flush();
+  const userId = session.user()?.id;
+  if (!session.isSignedIn() || !userId) return;
+  outbox.keepOnly(userId);
+  void outbox.flush();
 });
 
 const root = document.getElementById("root") as HTMLElement;

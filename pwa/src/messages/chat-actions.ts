@@ -101,6 +101,8 @@ export const streams = createStreamStore({
 function failure(error: CombinedError | undefined): SendOutcome {
   if (isNetworkFailure(error)) return { kind: "offline" };
   const code = errorCode(error) ?? "UNKNOWN";
+  // The session ended (and could not be renewed): the message waits for the next sign-in.
+  if (code === "UNAUTHENTICATED") return { kind: "offline" };
   if (code === "RATE_LIMITED") {
     const seconds = Number(error?.graphQLErrors[0]?.extensions?.retryAfter ?? 10);
     return { kind: "later", afterMs: seconds * 1_000 };
@@ -146,7 +148,7 @@ export const outbox = createOutbox({
 });
 
 export function sendChatMessage(input: NewOutboxItem): void {
-  outbox.enqueue(input);
+  outbox.enqueue({ ...input, userId: session.user()?.id });
   void outbox.flush();
 }
 

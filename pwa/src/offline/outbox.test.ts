@@ -31,6 +31,19 @@ const item = (content: string, state: OutboxItem["state"] = "pending"): OutboxIt
 });
 
 describe("outbox", () => {
+  it("keeps only the signed-in user's waiting messages when someone else signs in", async () => {
+    const { outbox, sent, goOnline } = setup([
+      { ...item("ada's"), userId: "ada" },
+      { ...item("bob's"), userId: "bob" },
+      item("from an older version"),
+    ]);
+    outbox.keepOnly("ada");
+    expect(outbox.items().map((entry) => entry.content)).toEqual(["ada's", "from an older version"]);
+    goOnline();
+    await outbox.flush();
+    expect(sent).toEqual(["ada's", "from an older version"]);
+  });
+
   it("keeps messages written offline as pending, in order, and persists them", async () => {
     const { outbox, sent, saved } = setup();
     outbox.enqueue({ chatId: "chat", content: "first" });

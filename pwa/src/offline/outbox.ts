@@ -14,6 +14,8 @@ export interface OutboxItem {
   state: "pending" | "sending" | "failed";
   /** Error code of a refused send. */
   error?: string;
+  /** Whose message it is: it waits through an expired session, but is sent only as that user. */
+  userId?: string;
   /** Set on the first message of a chat started offline: the chat (id = chatId) is created before it. */
   newChat?: NewChatSettings;
 }
@@ -38,7 +40,10 @@ export interface OutboxOptions {
   now?(): Date;
 }
 
-export type NewOutboxItem = Pick<OutboxItem, "chatId" | "content" | "model" | "temperature" | "newChat">;
+export type NewOutboxItem = Pick<
+  OutboxItem,
+  "chatId" | "content" | "model" | "temperature" | "newChat" | "userId"
+>;
 
 export function createOutbox(options: OutboxOptions) {
   const newId = options.newId ?? (() => crypto.randomUUID());
@@ -124,6 +129,14 @@ export function createOutbox(options: OutboxOptions) {
     },
     clear(): void {
       write([]);
+    },
+    /**
+     * Drops what other users left waiting (someone else signed in on this device). Items without a
+     * user come from a version that emptied the outbox at every sign-out: they are the last user's.
+     */
+    keepOnly(userId: string): void {
+      const mine = (item: OutboxItem) => item.userId === undefined || item.userId === userId;
+      if (!items().every(mine)) write(items().filter(mine));
     },
   };
 }
