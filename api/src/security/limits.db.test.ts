@@ -68,6 +68,21 @@ describe("GraphQL Armor limits", () => {
     expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
   });
 
+  it("rejects a too costly operation on /graphql/stream as a GraphQL error, not a server error", async () => {
+    const response = await fetch(`${app.url}/graphql/stream`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${user.accessToken}`,
+      },
+      body: JSON.stringify({ query: "query { chats(first: 191649) { edges { node { id } } } }" }),
+    });
+    expect(response.status).toBeLessThan(500);
+    const body = await response.text();
+    expect(body).toContain("QUERY_TOO_COMPLEX");
+  });
+
   it("rejects bodies over MAX_REQUEST_BODY_BYTES with 413 and batched requests with 4xx", async () => {
     const big = await fetch(`${app.url}/graphql`, {
       method: "POST",

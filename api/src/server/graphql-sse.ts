@@ -31,7 +31,15 @@ export function useGraphQLSse(endpoint: string, persisted: PersistedOperations):
             } catch (error) {
               return { data: null, errors: [error as GraphQLError] };
             }
-            const errors = enveloped.validate(enveloped.schema, document);
+            let errors: readonly GraphQLError[];
+            try {
+              errors = enveloped.validate(enveloped.schema, document);
+            } catch (error) {
+              // Some rules (GraphQL Armor's cost limit) throw their rejection instead of reporting it.
+              // (By name: the rule may hold its own copy of graphql, where instanceof would fail.)
+              if (!(error instanceof Error && error.name === "GraphQLError")) throw error;
+              errors = [error as GraphQLError];
+            }
             if (errors.length > 0) return { data: null, errors };
             const contextValue = await enveloped.contextFactory();
             const args = {
