@@ -20,19 +20,15 @@ session.onEnd(async (reason, hadUser) => {
     location.reload();
   }
 });
-createRoot(() =>
-  createEffect(
-    on(
-      () => session.user()?.id,
-      (userId) => {
-        if (!userId) return;
-        outbox.keepOnly(userId);
-        void outbox.flush();
-      },
-      { defer: true },
-    ),
-  ),
-);
+
+/** Sends what the signed-in person left waiting (and drops what someone else left). */
+function sendWaitingMessages(userId: string | undefined): void {
+  if (!userId) return;
+  outbox.keepOnly(userId);
+  void outbox.flush();
+}
+// After a sign-in (the start is handled below, once the session is resumed).
+createRoot(() => createEffect(on(() => session.user()?.id, sendWaitingMessages, { defer: true })));
 
 // Coming back (network, or the app in front again): answers continue, waiting messages go out.
 onAppResumed(() => {
@@ -41,10 +37,7 @@ onAppResumed(() => {
 });
 
 void session.resume().then(() => {
-  const userId = session.user()?.id;
-  if (!session.isSignedIn() || !userId) return;
-  outbox.keepOnly(userId);
-  void outbox.flush();
+  if (session.isSignedIn()) sendWaitingMessages(session.user()?.id);
 });
 
 const root = document.getElementById("root") as HTMLElement;

@@ -15,20 +15,25 @@ function setup(requestRefresh: SessionDependencies["requestRefresh"], stored: Se
   return { session, saveUser };
 }
 
+/** A signed-in user reopening the tab, with `kept` as the tab's access token. */
+function reopen(kept: Pick<SessionGrant, "accessToken" | "accessTokenExpiresAt">) {
+  const requestRefresh = vi.fn(async () => ({ data: { refreshToken: grant("fresh") } }));
+  const saveToken = vi.fn();
+  const session = createRoot(() =>
+    createSession({
+      requestRefresh,
+      loadUser: () => user,
+      saveUser: vi.fn(),
+      loadToken: () => kept,
+      saveToken,
+    }),
+  );
+  return { session, requestRefresh, saveToken };
+}
+
 describe("session", () => {
   it("goes on with this tab's access token after a reload instead of refreshing", async () => {
-    const requestRefresh = vi.fn(async () => ({ data: { refreshToken: grant("fresh") } }));
-    const stored = grant("kept");
-    const saveToken = vi.fn();
-    const session = createRoot(() =>
-      createSession({
-        requestRefresh,
-        loadUser: () => user,
-        saveUser: vi.fn(),
-        loadToken: () => stored,
-        saveToken,
-      }),
-    );
+    const { session, requestRefresh, saveToken } = reopen(grant("kept"));
     expect(await session.resume()).toBe("refreshed");
     expect(requestRefresh).not.toHaveBeenCalled();
     expect(session.accessToken()).toBe("kept");
@@ -38,21 +43,10 @@ describe("session", () => {
   });
 
   it("refreshes at start when the kept token is (nearly) expired, and keeps the new one", async () => {
-    const requestRefresh = vi.fn(async () => ({ data: { refreshToken: grant("fresh") } }));
-    const expiring = {
+    const { session, requestRefresh, saveToken } = reopen({
       accessToken: "old",
       accessTokenExpiresAt: new Date(Date.now() + 30_000).toISOString(),
-    };
-    const saveToken = vi.fn();
-    const session = createRoot(() =>
-      createSession({
-        requestRefresh,
-        loadUser: () => user,
-        saveUser: vi.fn(),
-        loadToken: () => expiring,
-        saveToken,
-      }),
-    );
+    });
     expect(await session.resume()).toBe("refreshed");
     expect(requestRefresh).toHaveBeenCalledTimes(1);
     expect(session.accessToken()).toBe("fresh");
