@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicFormat } from "./anthropic-format.js";
+import {
+  type CallCounts,
+  countCalls,
+  createFaultInjector,
+  endCall,
+  type FakeCall,
+  type FaultOptions,
+} from "./faults.js";
 import { googleFormat } from "./google-format.js";
 import { azureFormat, mistralFormat, ollamaFormat, openAiFormat, xaiFormat } from "./openai-formats.js";
 import {
@@ -28,6 +36,7 @@ import { writeStream } from "./writer.js";
 // A real HTTP server that speaks every provider's streaming wire format, for tests without network.
 // Each provider lives under its own path prefix; `baseUrls` gives the values for the *_BASE_URL variables.
 
+export type { CallCounts, FakeCall, FaultKind, FaultOptions } from "./faults.js";
 export type { FakeProviderId, Scenario } from "./types.js";
 
 export interface RecordedRequest {
@@ -48,6 +57,10 @@ export interface FakeProviderServer {
   requests: RecordedRequest[];
   /** Streamed responses still open (e.g. stalled ones); 0 once every client has gone or finished. */
   activeStreamCount(): number;
+  /** With `faults`: every answer call in order of arrival, its fault and the text it wrote; else empty. */
+  calls: FakeCall[];
+  /** Totals over `calls`. */
+  callCounts(): CallCounts;
   setScenario(scenario: Partial<Scenario>): void;
   reset(): void;
   close(): Promise<void>;
@@ -57,6 +70,11 @@ export interface FakeProviderServerOptions {
   port?: number;
   /** Names served by the Ollama model list (default llama3.2:latest and qwen3:8b). */
   ollamaModels?: string[];
+  /**
+   * Seeded random faults on answer calls (see faults.ts); scenario failures and markers still come
+   * first. Without it, no call is changed or logged.
+   */
+  faults?: FaultOptions;
 }
 
 interface Route {
@@ -128,6 +146,7 @@ export async function startFakeProviderServer(
   let activeStreams = 0;
   // Marker failures ([[fake:429]], [[fake:500]]) hit every other request with the same prompt, so a retry succeeds.
   const markerAttempts = new Map<string, number>();
+  const injector = options.faults ? createFaultInjector(options.faults) : null;
 
   const chooseFailure = (route: Route, parsed: ParsedRequest, format: WireFormat): JsonReply | undefined => {
     const status = scenario.status;
@@ -144,7 +163,12 @@ export async function startFakeProviderServer(
     return attempt % 2 === 0 ? format.errorReply(fromMarker.code, fromMarker.retryAfterSeconds) : undefined;
   };
 
-  const streamAnswer = async (response: ServerResponse, parsed: ParsedRequest, format: WireFormat) => {
+  const streamAnswer = async (
+    response: ServerResponse,
+    parsed: ParsedRequest,
+    format: WireFormat,
+    provider: FakeProviderId,
+  ) => {
     requestCount++;
     const markers = markersIn(parsed.lastUserText);
     const effective = applyMarkers(
@@ -154,7 +178,7 @@ export async function startFakeProviderServer(
     );
     const allPieces = splitIntoPieces(effective.text);
     const cut = effective.errorAfterChars ?? effective.stallAfterChars;
-    const plan: StreamPlan = {
+    const scenarioPlan: StreamPlan = {
       requestNumber: requestCount,
       model: parsed.model,
       pieces: cut === undefined ? allPieces : piecesUpTo(allPieces, cut),
@@ -168,12 +192,28 @@ export async function startFakeProviderServer(
       pings: effective.pings,
       includeUsage: parsed.includeUsage,
     };
+    const call = injector?.begin(provider, parsed, scenarioPlan.pieces.length);
+    if (injector && call && (call.fault === "429" || call.fault === "500")) {
+      endCall(call, "refused");
+      const retryAfter = call.fault === "429" ? injector.options.retryAfterSeconds : undefined;
+      return sendJson(response, format.errorReply(call.fault === "429" ? 429 : 500, retryAfter));
+    }
+    const faulted = call?.fault === "cut" || call?.fault === "stall";
+    const plan: StreamPlan = faulted
+      ? {
+          ...scenarioPlan,
+          pieces: scenarioPlan.pieces.slice(0, call?.piecesBeforeFault),
+          ending: "stall",
+        }
+      : scenarioPlan;
     response.writeHead(200, {
       "content-type": format.contentType,
       "cache-control": "no-cache",
       ...format.extraHeaders,
     });
     const frames = effective.replay === undefined ? format.frames(plan) : [effective.replay];
+    const totalBytes = frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0);
+    let bytesWritten = 0;
     activeStreams++;
     try {
       await writeStream(response, frames, {
@@ -181,9 +221,35 @@ export async function startFakeProviderServer(
         delayMs: effective.delayMs,
         random: seededRandom(requestCount),
         keepOpen: plan.ending === "stall",
+        ...(call
+          ? {
+              cut: call.fault === "cut",
+              keepOpenMs: call.fault === "stall" ? injector?.options.stallMs : undefined,
+              onWrite: (bytes: number) => {
+                bytesWritten += bytes;
+                if (bytesWritten === totalBytes) recordSent(call, plan.pieces);
+              },
+            }
+          : {}),
       });
     } finally {
       activeStreams--;
+      if (call) {
+        const allWritten = bytesWritten === totalBytes;
+        if (!allWritten) recordSent(call, piecesWithin(format, plan, bytesWritten));
+        endCall(
+          call,
+          !allWritten
+            ? "client-gone"
+            : call.fault === "cut"
+              ? "cut"
+              : call.fault === "stall"
+                ? "stalled"
+                : plan.ending === "stall"
+                  ? "client-gone"
+                  : "complete",
+        );
+      }
     }
   };
 
@@ -223,7 +289,7 @@ export async function startFakeProviderServer(
     if (isJsonReply(parsed)) return sendJson(response, parsed);
     const failure = chooseFailure(route, parsed, format);
     if (failure) return sendJson(response, failure);
-    await streamAnswer(response, parsed, format);
+    await streamAnswer(response, parsed, format, route.provider);
   };
 
   const server = createServer((request, response) => {
@@ -253,6 +319,8 @@ export async function startFakeProviderServer(
     apiKey: API_KEY,
     requests,
     activeStreamCount: () => activeStreams,
+    calls: injector?.calls ?? [],
+    callCounts: () => countCalls(injector?.calls ?? []),
     setScenario(next) {
       scenario = { ...scenario, ...next };
       if (next.status) statusFailuresLeft = next.status.times;
@@ -262,6 +330,7 @@ export async function startFakeProviderServer(
       statusFailuresLeft = 0;
       requests.length = 0;
       markerAttempts.clear();
+      injector?.reset();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -269,6 +338,30 @@ export async function startFakeProviderServer(
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function recordSent(call: FakeCall, pieces: string[]): void {
+  call.piecesSent = pieces.length;
+  call.textSent = pieces.join("");
+}
+
+/**
+ * The pieces whose frames were written in full when a stream ended early (client gone): the longest
+ * prefix of the answer whose frames fit in the bytes written.
+ */
+function piecesWithin(format: WireFormat, plan: StreamPlan, bytesWritten: number): string[] {
+  const bytesUpTo = (count: number) =>
+    format
+      .frames({ ...plan, pieces: plan.pieces.slice(0, count), ending: "stall" })
+      .reduce((sum, frame) => sum + Buffer.byteLength(frame), 0);
+  let low = 0;
+  let high = plan.pieces.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (bytesUpTo(middle) <= bytesWritten) low = middle;
+    else high = middle - 1;
+  }
+  return plan.pieces.slice(0, low);
 }
 
 function checkQuery(provider: FakeProviderId, query: URLSearchParams): JsonReply | undefined {

@@ -11,6 +11,12 @@ export interface WriteOptions {
   random: () => number;
   /** Leave the response open after the last write, until the client goes away. */
   keepOpen: boolean;
+  /** With keepOpen: destroy the connection after this many ms of silence instead of waiting for the client. */
+  keepOpenMs?: number;
+  /** Destroy the connection after the last write (and one more pause) instead of ending the response. */
+  cut?: boolean;
+  /** Called after each write with the number of bytes written. */
+  onWrite?: (bytes: number) => void;
 }
 
 export async function writeStream(
@@ -32,8 +38,16 @@ export async function writeStream(
       await Promise.race([options.delayMs > 0 ? setTimeout(options.delayMs) : setImmediate(), clientGone]);
     if (closed) return;
     response.write(bytes);
+    options.onWrite?.(bytes.length);
   }
-  if (options.keepOpen) await clientGone;
+  if (options.cut) {
+    // A pause first, so the bytes written before reach the client before the connection breaks.
+    await Promise.race([setTimeout(Math.max(options.delayMs, 10)), clientGone]);
+    response.destroy();
+  } else if (options.keepOpen && options.keepOpenMs !== undefined) {
+    await Promise.race([setTimeout(options.keepOpenMs), clientGone]);
+    response.destroy();
+  } else if (options.keepOpen) await clientGone;
   else response.end();
 }
 
