@@ -26,15 +26,28 @@ describe("streamWithRetry", () => {
     ]);
   });
 
-  it("retries Anthropic's 529 overload and a 500", async () => {
+  it("retries Anthropic's 529 overload and Gemini's 500", async () => {
+    // The fake provider answers an overload the provider's own way: Anthropic with HTTP 529.
+    const retried: { code: string; status: number | undefined }[] = [];
+    const onRetry = (error: ProviderError) => retried.push({ code: error.code, status: error.status });
     fake.server.setScenario({ status: { code: 503, times: 1 } });
     const first = await collect(
-      streamWithRetry(fakeAdapter(fake.server, "anthropic"), testRequest("anthropic"), openSignal(), fast),
+      streamWithRetry(fakeAdapter(fake.server, "anthropic"), testRequest("anthropic"), openSignal(), {
+        ...fast,
+        onRetry,
+      }),
     );
     fake.server.setScenario({ status: { code: 500, times: 1 } });
     const second = await collect(
-      streamWithRetry(fakeAdapter(fake.server, "google"), testRequest("google"), openSignal(), fast),
+      streamWithRetry(fakeAdapter(fake.server, "google"), testRequest("google"), openSignal(), {
+        ...fast,
+        onRetry,
+      }),
     );
+    expect(retried).toEqual([
+      { code: "PROVIDER_UNAVAILABLE", status: 529 },
+      { code: "PROVIDER_UNAVAILABLE", status: 500 },
+    ]);
     expect(first.usage).toBeDefined();
     expect(second.usage).toBeDefined();
     expect(fake.server.requests).toHaveLength(4);
