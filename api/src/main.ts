@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from "./config/env.js";
 import { openDatabase } from "./db/database.js";
+import { createLogger } from "./observability/logger.js";
 import { readProviderSettings } from "./providers/settings.js";
 import { listen } from "./server/http-server.js";
-import { createLogger } from "./server/logger.js";
 import { shutDownOnSignals } from "./server/shutdown.js";
 import { assembleApp } from "./server/start.js";
 

@@ -1,8 +1,8 @@
 import { createHash, randomInt } from "node:crypto";
-import { isUuid } from "../chats/chat-service.js";
+import type { Viewer } from "../auth/viewer.js";
+import { isUuid } from "../db/uuid.js";
+import { BadInputError, NotFoundError, UnauthenticatedError } from "../errors/app-errors.js";
 import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
-import type { Viewer } from "../graphql/context.js";
-import { appError, notFound } from "../graphql/errors.js";
 
 export const API_KEY_PREFIX = "xqt5_";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -33,7 +33,7 @@ export class ApiKeyService {
 
   async create(userId: string, input: CreateApiKeyInput): Promise<{ secret: string; apiKey: ApiKey }> {
     if (input.expiresAt && input.expiresAt <= new Date()) {
-      throw appError("BAD_USER_INPUT", "expiresAt must be in the future", { field: "expiresAt" });
+      throw new BadInputError("expiresAt must be in the future", { field: "expiresAt" });
     }
     const secret = generateApiKeySecret();
     const apiKey = await this.prisma.apiKey.create({
@@ -63,7 +63,7 @@ export class ApiKeyService {
           data: { revokedAt: new Date() },
         })
       : { count: 0 };
-    if (count === 0) throw notFound("API key");
+    if (count === 0) throw new NotFoundError("API key");
     return true;
   }
 
@@ -73,10 +73,10 @@ export class ApiKeyService {
       where: { keyHash: hashSecret(secret) },
       include: { user: { select: { isActive: true, isAdmin: true } } },
     });
-    if (!key || key.revokedAt) throw appError("UNAUTHENTICATED", "This API key is not valid");
+    if (!key || key.revokedAt) throw new UnauthenticatedError("This API key is not valid");
     if (key.expiresAt && key.expiresAt <= new Date())
-      throw appError("UNAUTHENTICATED", "This API key has expired");
-    if (!key.user.isActive) throw appError("UNAUTHENTICATED", "This account is deactivated");
+      throw new UnauthenticatedError("This API key has expired");
+    if (!key.user.isActive) throw new UnauthenticatedError("This account is deactivated");
     const now = Date.now();
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       void this.prisma.apiKey

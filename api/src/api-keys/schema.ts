@@ -1,8 +1,6 @@
 import { z } from "zod";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
-import type { Context } from "../graphql/context.js";
-import { appError } from "../graphql/errors.js";
 
 const ApiKeyRef = builder.prismaObject("ApiKey", {
   description: "A personal API key; authenticates as its owner with `Authorization: Bearer <secret>`",
@@ -36,32 +34,24 @@ const CreateApiKeyInput = builder.inputType("CreateApiKeyInput", {
   }),
 });
 
-/** Keys are managed in a signed-in session, so a leaked key cannot mint or hide others. */
-function sessionUser(context: Context): string {
-  if (context.viewer?.apiKeyId)
-    throw appError("FORBIDDEN", "API keys are managed in a signed-in session, not with an API key");
-  return context.viewer!.userId;
-}
-
 builder.queryField("apiKeys", (t) =>
-  t.prismaField({
+  t.withAuth({ loggedIn: true }).prismaField({
     type: ["ApiKey"],
     description: "The signed-in user's active API keys",
-    authScopes: { loggedIn: true },
-    resolve: (_query, _root, _args, context) => context.services.apiKeys.list(context.viewer!.userId),
+    resolve: (_query, _root, _args, context) => context.services.apiKeys.list(context.viewer.userId),
   }),
 );
 
 builder.mutationFields((t) => ({
-  createApiKey: t.field({
+  // Keys are managed in a signed-in session, so a leaked key cannot mint or hide others.
+  createApiKey: t.withAuth({ session: true }).field({
     type: CreateApiKeyPayload,
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: (_root, { input }, context) => context.services.apiKeys.create(sessionUser(context), input),
+    resolve: (_root, { input }, context) => context.services.apiKeys.create(context.viewer.userId, input),
   }),
-  revokeApiKey: t.boolean({
-    authScopes: { loggedIn: true },
+  revokeApiKey: t.withAuth({ session: true }).boolean({
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.apiKeys.revoke(sessionUser(context), String(args.id)),
+    resolve: (_root, args, context) =>
+      context.services.apiKeys.revoke(context.viewer.userId, String(args.id)),
   }),
 }));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { withoutNulls } from "../graphql/without-nulls.js";
 import { canModify } from "../sharing/shared-items.js";
 
 const nameSchema = z
@@ -70,71 +71,50 @@ const UpdateAssistantInput = builder.inputType("UpdateAssistantInput", {
 });
 
 builder.queryFields((t) => ({
-  assistants: t.prismaField({
+  assistants: t.withAuth({ loggedIn: true }).prismaField({
     type: ["Assistant"],
     description: "The signed-in user's assistants and every company-wide one",
-    authScopes: { loggedIn: true },
-    resolve: (_query, _root, _args, context) => context.services.assistants.list(context.viewer!),
+    resolve: (_query, _root, _args, context) => context.services.assistants.list(context.viewer),
   }),
-  assistant: t.prismaField({
+  assistant: t.withAuth({ loggedIn: true }).prismaField({
     type: "Assistant",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_query, _root, args, context) =>
-      context.services.assistants.read(context.viewer!, String(args.id)),
+      context.services.assistants.read(context.viewer, String(args.id)),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  createAssistant: t.prismaField({
+  createAssistant: t.withAuth({ loggedIn: true }).prismaField({
     type: "Assistant",
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateAssistantInput, required: true }) },
     resolve: (_query, _root, { input }, context) => {
       const { isGlobal, ...data } = input;
       context.services.modelCheck(data.model);
       return context.services.assistants.create(
-        context.viewer!,
+        context.viewer,
         { ...data, description: data.description ?? "", icon: data.icon ?? "🤖" },
         isGlobal ?? false,
       );
     },
   }),
-  updateAssistant: t.prismaField({
+  updateAssistant: t.withAuth({ loggedIn: true }).prismaField({
     type: "Assistant",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAssistantInput, required: true }) },
     resolve: (_query, _root, { id, input }, context) => {
       const { isGlobal, ...data } = input;
       context.services.modelCheck(data.model);
       return context.services.assistants.update(
-        context.viewer!,
+        context.viewer,
         String(id),
         withoutNulls(data, ["model", "temperature"]),
         isGlobal,
       );
     },
   }),
-  deleteAssistant: t.boolean({
+  deleteAssistant: t.withAuth({ loggedIn: true }).boolean({
     description: "Deletes the assistant; its chats keep working without it",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.assistants.delete(context.viewer!, String(args.id)),
+    resolve: (_root, args, context) => context.services.assistants.delete(context.viewer, String(args.id)),
   }),
 }));
-
-/**
- * Drops fields the client left out or set to null, except those where null means "clear it".
- * Shared by every update input of a shareable item.
- */
-export function withoutNulls<Data extends Record<string, unknown>, Clearable extends keyof Data = never>(
-  data: Data,
-  clearable: Clearable[] = [],
-) {
-  return Object.fromEntries(
-    Object.entries(data).filter(
-      ([key, value]) =>
-        value !== undefined && (value !== null || (clearable as (keyof Data)[]).includes(key)),
-    ),
-  ) as { [Key in keyof Data]?: NonNullable<Data[Key]> | (Key extends Clearable ? null : never) };
-}

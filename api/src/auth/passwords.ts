@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import { appError } from "../graphql/errors.js";
+import { BadInputError } from "../errors/app-errors.js";
 
 const BCRYPT_COST = 12;
 export const PASSWORD_MIN_LENGTH = 8;
@@ -8,12 +8,12 @@ export const PASSWORD_MAX_BYTES = 72;
 
 export function assertAcceptablePassword(password: string, field = "password"): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw appError("BAD_USER_INPUT", `The password must have at least ${PASSWORD_MIN_LENGTH} characters`, {
+    throw new BadInputError(`The password must have at least ${PASSWORD_MIN_LENGTH} characters`, {
       field,
     });
   }
   if (Buffer.byteLength(password, "utf8") > PASSWORD_MAX_BYTES) {
-    throw appError("BAD_USER_INPUT", `The password must be at most ${PASSWORD_MAX_BYTES} bytes long`, {
+    throw new BadInputError(`The password must be at most ${PASSWORD_MAX_BYTES} bytes long`, {
       field,
     });
   }

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { appError } from "../graphql/errors.js";
+import { RateLimitedError } from "../errors/app-errors.js";
 
 export interface AuthRateLimitOptions {
   perIp: number;
@@ -56,5 +56,5 @@ const normalize = (account: string) => account.trim().toLowerCase();
 function limited(error: unknown) {
   if (!(error instanceof RateLimiterRes)) throw error;
   const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-  return appError("RATE_LIMITED", `Too many attempts. Try again in ${retryAfter} seconds.`, { retryAfter });
+  return new RateLimitedError(`Too many attempts. Try again in ${retryAfter} seconds.`, retryAfter);
 }

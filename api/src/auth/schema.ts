@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { UnauthenticatedError } from "../errors/app-errors.js";
 import { builder } from "../graphql/builder.js";
 import type { Context } from "../graphql/context.js";
-import { appError } from "../graphql/errors.js";
 import { UserRef } from "../users/schema.js";
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from "./refresh-cookie.js";
@@ -94,7 +94,7 @@ builder.mutationFields((t) => ({
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, context) => {
       const token = args.refreshToken ?? readRefreshCookie(context.request);
-      if (!token) throw appError("UNAUTHENTICATED", "No refresh token given");
+      if (!token) throw new UnauthenticatedError("No refresh token given");
       return issued(context, await context.services.auth.refresh(token, clientOf(context)));
     },
   }),
@@ -105,21 +105,19 @@ builder.mutationFields((t) => ({
       return context.services.auth.logout(context.viewer, readRefreshCookie(context.request));
     },
   }),
-  logoutEverywhere: t.boolean({
+  logoutEverywhere: t.withAuth({ loggedIn: true }).boolean({
     description: "Ends every session of the signed-in user on every device.",
-    authScopes: { loggedIn: true },
     resolve: async (_root, _args, context) => {
-      await context.services.auth.logoutEverywhere(context.viewer!.userId);
+      await context.services.auth.logoutEverywhere(context.viewer.userId);
       context.responseCookies.push(clearedRefreshCookie(context.secure));
       return true;
     },
   }),
-  changePassword: t.boolean({
+  changePassword: t.withAuth({ loggedIn: true }).boolean({
     description: "Changes the password and ends every other session of the user.",
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      await context.services.auth.changePassword(context.viewer!, input.currentPassword, input.newPassword);
+      await context.services.auth.changePassword(context.viewer, input.currentPassword, input.newPassword);
       return true;
     },
   }),

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
-import type { Viewer } from "../graphql/context.js";
-import { appError } from "../graphql/errors.js";
 import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
 import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
+import type { Viewer } from "./viewer.js";
 
 export interface ClientInfo {
   ip: string;
@@ -28,7 +28,7 @@ export interface RegisterInput {
 // Serialises sign-ups so that exactly one "first account" becomes admin.
 const FIRST_ACCOUNT_LOCK = 7_253_000_002;
 
-const unauthenticated = (message: string) => appError("UNAUTHENTICATED", message);
+const unauthenticated = (message: string) => new UnauthenticatedError(message);
 
 /** Accounts and sessions: plain functions over the database, no GraphQL. */
 export class AuthService {
@@ -41,7 +41,7 @@ export class AuthService {
 
   async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
     await this.limiter.countAttempt(client.ip);
-    if (!this.options.allowRegistration) throw appError("FORBIDDEN", "Registration is closed on this server");
+    if (!this.options.allowRegistration) throw new ForbiddenError("Registration is closed on this server");
     assertAcceptablePassword(input.password);
     const email = input.email.trim().toLowerCase();
     const username = input.username.trim();
@@ -56,7 +56,7 @@ export class AuthService {
       return this.startSession(user, client);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        throw appError("CONFLICT", "This username or e-mail address is already registered");
+        throw new ConflictError("This username or e-mail address is already registered");
       }
       throw error;
     }
@@ -166,7 +166,7 @@ export class AuthService {
   async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      throw appError("BAD_USER_INPUT", "The current password is wrong", { field: "currentPassword" });
+      throw new BadInputError("The current password is wrong", { field: "currentPassword" });
     }
     assertAcceptablePassword(newPassword, "newPassword");
     const passwordHash = await hashPassword(newPassword);
@@ -195,10 +195,10 @@ export class AuthService {
     const rows = await this.prisma.$queryRaw<{ username: string; email: string }[]>`
       select username, email from app_users where lower(username) = lower(${username}) or lower(email) = ${email}`;
     if (rows.some((row) => row.username.toLowerCase() === username.toLowerCase())) {
-      throw appError("CONFLICT", "This username is already taken", { field: "username" });
+      throw new ConflictError("This username is already taken", { field: "username" });
     }
     if (rows.length > 0)
-      throw appError("CONFLICT", "An account with this e-mail address exists", { field: "email" });
+      throw new ConflictError("An account with this e-mail address exists", { field: "email" });
   }
 
   private async startSession(user: User, client: ClientInfo): Promise<AuthResult> {

@@ -1,5 +1,6 @@
+import { isUuid } from "../db/uuid.js";
+import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { appError, notFound } from "../graphql/errors.js";
 import type { AnswerGenerator } from "../messages/answer-generator.js";
 import { DEFAULT_CHAT_TITLE } from "../messages/title-generator.js";
 import { assertKnownModel } from "../models/known-model.js";
@@ -23,7 +24,7 @@ export class ChatService {
     const chat = isUuid(chatId)
       ? await this.prisma.chat.findFirst({ where: { id: chatId, userId }, include: include as Include })
       : null;
-    if (!chat) throw notFound("Chat");
+    if (!chat) throw new NotFoundError("Chat");
     return chat;
   }
 
@@ -34,7 +35,7 @@ export class ChatService {
   async create(userId: string, input: ChatInput & { id?: string | null }) {
     const id = input.id ?? undefined;
     if (id !== undefined) {
-      if (!isUuid(id)) throw appError("BAD_USER_INPUT", "A chat id must be a UUID", { field: "id" });
+      if (!isUuid(id)) throw new BadInputError("A chat id must be a UUID", { field: "id" });
       const existing = await this.existing(userId, id);
       if (existing) return existing;
     }
@@ -62,7 +63,7 @@ export class ChatService {
   private async existing(userId: string, id: string) {
     const chat = await this.prisma.chat.findUnique({ where: { id } });
     if (chat && chat.userId !== userId)
-      throw appError("CONFLICT", "This chat id is already in use", { field: "id" });
+      throw new ConflictError("This chat id is already in use", { field: "id" });
     return chat;
   }
 
@@ -96,7 +97,7 @@ export class ChatService {
             select: { id: true },
           })
         : null;
-      if (!readable) throw appError("NOT_FOUND", "Assistant not found", { field: "assistantId" });
+      if (!readable) throw new NotFoundError("Assistant", { field: "assistantId" });
     }
   }
 }
@@ -116,7 +117,3 @@ export function chatListWhere(userId: string, search?: string | null): Prisma.Ch
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids are UUIDs; anything else cannot exist (and must not reach the database as a uuid). */
-export const isUuid = (value: string) => UUID.test(value);

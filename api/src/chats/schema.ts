@@ -58,51 +58,46 @@ const UpdateChatInput = builder.inputType("UpdateChatInput", {
 });
 
 builder.queryFields((t) => ({
-  chats: t.prismaConnection({
+  chats: t.withAuth({ loggedIn: true }).prismaConnection({
     type: "Chat",
     cursor: "id",
     description:
       "The signed-in user's chats, newest activity first; `search` matches titles and message text",
-    authScopes: { loggedIn: true },
     args: { search: t.arg.string({ validate: z.string().max(200) }) },
     resolve: (query, _root, args, context) =>
       context.prisma.chat.findMany({
         ...query,
-        where: chatListWhere(context.viewer!.userId, args.search),
+        where: chatListWhere(context.viewer.userId, args.search),
         orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
       }),
   }),
-  chat: t.prismaField({
+  chat: t.withAuth({ loggedIn: true }).prismaField({
     type: "Chat",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, context) =>
-      context.services.chats.findOwned(context.viewer!.userId, String(args.id), query.include),
+      context.services.chats.findOwned(context.viewer.userId, String(args.id), query.include),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  createChat: t.prismaField({
+  createChat: t.withAuth({ loggedIn: true }).prismaField({
     type: "Chat",
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateChatInput, required: false }) },
     resolve: (_query, _root, args, context) =>
-      context.services.chats.create(context.viewer!.userId, {
+      context.services.chats.create(context.viewer.userId, {
         ...args.input,
         id: args.input?.id ? String(args.input.id) : null,
         assistantId: args.input?.assistantId ? String(args.input.assistantId) : null,
       }),
   }),
-  updateChat: t.prismaField({
+  updateChat: t.withAuth({ loggedIn: true }).prismaField({
     type: "Chat",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateChatInput, required: true }) },
     resolve: (_query, _root, args, context) =>
-      context.services.chats.update(context.viewer!.userId, String(args.id), args.input),
+      context.services.chats.update(context.viewer.userId, String(args.id), args.input),
   }),
-  deleteChat: t.boolean({
-    authScopes: { loggedIn: true },
+  deleteChat: t.withAuth({ loggedIn: true }).boolean({
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.chats.delete(context.viewer!.userId, String(args.id)),
+    resolve: (_root, args, context) => context.services.chats.delete(context.viewer.userId, String(args.id)),
   }),
 }));

@@ -3,6 +3,7 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
+import type { Viewer } from "../auth/viewer.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -12,7 +13,13 @@ import { appError } from "./errors.js";
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { loggedIn: boolean; admin: boolean };
+  /** loggedIn: a user or an API key; session: a user signed in with a password (not an API key). */
+  AuthScopes: { loggedIn: boolean; session: boolean };
+  /** `t.withAuth({ loggedIn: true })` fields get a non-null viewer from the type system. */
+  AuthContexts: {
+    loggedIn: Context & { viewer: Viewer };
+    session: Context & { viewer: Viewer & { sessionId: string } };
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
@@ -22,14 +29,18 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are checked when they are created, by the same declarations as every other field.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       loggedIn: context.viewer !== null,
-      admin: context.viewer?.isAdmin === true,
+      session: context.viewer?.sessionId != null,
     }),
-    unauthorizedError: (_parent, context) =>
-      context.viewer
-        ? appError("FORBIDDEN", "You are not allowed to do this")
-        : appError("UNAUTHENTICATED", context.authFailure ?? "Sign in required"),
+    unauthorizedError: (_parent, context) => {
+      if (!context.viewer) return appError("UNAUTHENTICATED", context.authFailure ?? "Sign in required");
+      if (context.viewer.apiKeyId)
+        return appError("FORBIDDEN", "This needs a signed-in session; an API key cannot do it");
+      return appError("FORBIDDEN", "You are not allowed to do this");
+    },
   },
   prisma: {
     // The client is resolved per request from the context, so one schema serves any database.

@@ -1,19 +1,8 @@
+import type { Viewer } from "../auth/viewer.js";
 import type { AppConfig } from "../config/env.js";
 import type { PrismaClient } from "../db/database.js";
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "../observability/logger.js";
 import type { Services } from "../server/services.js";
-
-/** The signed-in user as far as a request is concerned. */
-export interface Viewer {
-  userId: string;
-  /** The refresh-token session behind an access token; null for API keys. */
-  sessionId: string | null;
-  isAdmin: boolean;
-  /** Set when the request authenticated with a personal API key. */
-  apiKeyId: string | null;
-  /** A read-only API key: queries and subscriptions only. */
-  readOnly: boolean;
-}
 
 /** What every resolver can use; built per request by the server. */
 export interface Context {

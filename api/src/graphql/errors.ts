@@ -1,20 +1,10 @@
 import { GraphQLError } from "graphql";
-import type { ProviderErrorCode } from "../providers/types.js";
+import type { AppError, ErrorCode } from "../errors/app-errors.js";
 
-/** The codes a client can rely on in `errors[].extensions.code`. */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  | "INTERNAL"
-  /** Set by GraphQL Armor's rejections (security/armor.ts). */
-  | "QUERY_TOO_COMPLEX"
-  | ProviderErrorCode;
-
-/** The one way to raise an error a client should see: a human message plus a stable code. */
+/**
+ * A GraphQL error with a human message and a stable code, for the transport layer (Yoga plugins,
+ * the schema builder). Domain code throws AppErrors instead; error masking converts those.
+ */
 export function appError(
   code: ErrorCode,
   message: string,
@@ -23,4 +13,7 @@ export function appError(
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-export const notFound = (what: string) => appError("NOT_FOUND", `${what} not found`);
+/** The GraphQL form of a domain error. */
+export function toGraphQLError(error: AppError, path?: readonly (string | number)[]): GraphQLError {
+  return new GraphQLError(error.message, { path, extensions: { ...error.extensions, code: error.code } });
+}

@@ -1,9 +1,9 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../observability/logger.js";
 import type { ModelInfo } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
-import type { Logger } from "../server/logger.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
 

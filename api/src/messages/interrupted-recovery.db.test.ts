@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
 import { loadConfig } from "../config/env.js";
+import { createLogger } from "../observability/logger.js";
 import { readProviderSettings } from "../providers/settings.js";
-import { createLogger } from "../server/logger.js";
 import { assembleApp } from "../server/start.js";
 import { recoverInterruptedAnswers } from "./interrupted-recovery.js";
 

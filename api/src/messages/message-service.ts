@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ChatService } from "../chats/chat-service.js";
-import { isUuid } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
+import { isUuid } from "../db/uuid.js";
+import { BadInputError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { appError, notFound } from "../graphql/errors.js";
 import { assertKnownModel } from "../models/known-model.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
@@ -55,7 +55,7 @@ export class MessageService {
     const message = isUuid(messageId)
       ? await this.deps.prisma.message.findFirst({ where: { id: messageId, chat: { userId } } })
       : null;
-    if (!message) throw notFound("Message");
+    if (!message) throw new NotFoundError("Message");
     return message;
   }
 
@@ -125,7 +125,7 @@ export class MessageService {
     const answer = await this.findOwned(userId, messageId);
     const last = await this.lastMessage(answer.chatId);
     if (answer.role !== "assistant" || last?.id !== answer.id || !answer.replyToId) {
-      throw appError("BAD_USER_INPUT", "Only the chat's last answer can be regenerated");
+      throw new BadInputError("Only the chat's last answer can be regenerated");
     }
     await this.stopAndWait(answer);
     const chat = await this.deps.chats.findOwned(userId, answer.chatId, { assistant: true });
@@ -149,7 +149,7 @@ export class MessageService {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     });
     if (original.role !== "user" || lastUser?.id !== original.id) {
-      throw appError("BAD_USER_INPUT", "Only the chat's last message of yours can be edited");
+      throw new BadInputError("Only the chat's last message of yours can be edited");
     }
     const later = await this.deps.prisma.message.findMany({
       where: { chatId: original.chatId, createdAt: { gt: original.createdAt } },
@@ -184,7 +184,7 @@ export class MessageService {
   /** Stops an answer (on whichever replica generates it); the partial text is kept as STOPPED. */
   async stop(userId: string, messageId: string): Promise<Message> {
     const message = await this.findOwned(userId, messageId);
-    if (message.role !== "assistant") throw appError("BAD_USER_INPUT", "Only answers can be stopped");
+    if (message.role !== "assistant") throw new BadInputError("Only answers can be stopped");
     await this.stopAndWait(message);
     return this.deps.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
   }

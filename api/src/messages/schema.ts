@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
-import { appError } from "../graphql/errors.js";
 import type { MessagePair, StreamEvent } from "./message-service.js";
 
 // Long enough for pasted documents, short enough that one request cannot exhaust memory.
@@ -105,40 +104,36 @@ const SendMessageInput = builder.inputType("SendMessageInput", {
 });
 
 builder.mutationFields((t) => ({
-  sendMessage: t.field({
+  sendMessage: t.withAuth({ loggedIn: true }).field({
     type: SendMessagePayload,
     description: "Saves the message and starts the answer (follow it with messageStream).",
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      context.services.messages.send(context.viewer!.userId, { ...input, chatId: String(input.chatId) }),
+      context.services.messages.send(context.viewer.userId, { ...input, chatId: String(input.chatId) }),
   }),
-  stopGeneration: t.field({
+  stopGeneration: t.withAuth({ loggedIn: true }).field({
     type: MessageRef,
     description: "Stops an answer; its partial text is kept with status STOPPED.",
-    authScopes: { loggedIn: true },
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
-      context.services.messages.stop(context.viewer!.userId, String(args.messageId)),
+      context.services.messages.stop(context.viewer.userId, String(args.messageId)),
   }),
-  regenerateMessage: t.field({
+  regenerateMessage: t.withAuth({ loggedIn: true }).field({
     type: MessageRef,
     description: "Replaces the chat's last answer with a new one; returns the new answer.",
-    authScopes: { loggedIn: true },
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
-      context.services.messages.regenerate(context.viewer!.userId, String(args.messageId)),
+      context.services.messages.regenerate(context.viewer.userId, String(args.messageId)),
   }),
-  editMessage: t.field({
+  editMessage: t.withAuth({ loggedIn: true }).field({
     type: SendMessagePayload,
     description: "Changes the chat's last user message; later messages are replaced by a new answer.",
-    authScopes: { loggedIn: true },
     args: {
       messageId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, validate: contentSchema }),
     },
     resolve: (_root, args, context) =>
-      context.services.messages.edit(context.viewer!.userId, String(args.messageId), args.content),
+      context.services.messages.edit(context.viewer.userId, String(args.messageId), args.content),
   }),
 }));
 
@@ -174,22 +169,14 @@ const MessageStreamEvent = builder.unionType("MessageStreamEvent", {
 });
 
 builder.subscriptionField("messageStream", (t) =>
-  t.field({
+  t.withAuth({ loggedIn: true }).field({
     type: MessageStreamEvent,
     description:
       "Follows an answer. The texts of the deltas add up to the final content, whenever you subscribe; " +
       "the stream ends with MessageCompleted or MessageFailed.",
-    authScopes: { loggedIn: true },
     args: { messageId: t.arg.id({ required: true }) },
-    // scope-auth guards resolvers, not subscribe functions: check the viewer here too.
-    subscribe: (_root, args, context) => {
-      if (!context.viewer) throw appError("UNAUTHENTICATED", context.authFailure ?? "Sign in required");
-      return context.services.messages.follow(
-        context.viewer.userId,
-        String(args.messageId),
-        context.request.signal,
-      );
-    },
+    subscribe: (_root, args, context) =>
+      context.services.messages.follow(context.viewer.userId, String(args.messageId), context.request.signal),
     resolve: (event) => event,
   }),
 );

@@ -1,10 +1,10 @@
 import pLimit from "p-limit";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../observability/logger.js";
 import { parseModelId } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { cheapModelFor } from "../providers/title-model.js";
 import type { TokenUsage } from "../providers/types.js";
-import type { Logger } from "../server/logger.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
 
 export const DEFAULT_CHAT_TITLE = "New Conversation";

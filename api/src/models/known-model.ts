@@ -1,4 +1,4 @@
-import { appError } from "../graphql/errors.js";
+import { BadInputError } from "../errors/app-errors.js";
 import { findCatalogueModel, parseModelId } from "../providers/catalogue.js";
 
 // Azure deployments and local models are named by the operator; they are not in the catalogue.
@@ -8,7 +8,7 @@ const OPERATOR_NAMED = new Set(["azure", "ollama"]);
 export function assertKnownModel(modelId: string): void {
   const parsed = parseModelId(modelId);
   if (parsed && (OPERATOR_NAMED.has(parsed.provider) || findCatalogueModel(modelId))) return;
-  throw appError("BAD_USER_INPUT", `Unknown model "${modelId}"; the models query lists the available ones`, {
+  throw new BadInputError(`Unknown model "${modelId}"; the models query lists the available ones`, {
     field: "model",
   });
 }

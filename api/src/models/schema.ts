@@ -31,10 +31,9 @@ const Model = builder.objectRef<ModelShape>("Model").implement({
 });
 
 builder.queryField("models", (t) =>
-  t.field({
+  t.withAuth({ loggedIn: true }).field({
     type: [Model],
     description: "Every model this server knows, with whether it can be used now and why not",
-    authScopes: { loggedIn: true },
     resolve: async (_root, _args, context) => {
       const models = await context.services.registry.listModels();
       return models.map((model) => ({ ...model, isDefault: model.id === context.config.DEFAULT_MODEL }));

@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../server/logger.js";
 import { observeHttp } from "./http-observer.js";
+import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 
 const lines: Record<string, unknown>[] = [];

@@ -1,7 +1,7 @@
 import { AsyncResource } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
 import { type RequestContext, runInRequest } from "./request-context.js";
 

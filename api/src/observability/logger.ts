@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import type { AppConfig } from "../config/env.js";
-import { requestLogFields } from "../observability/request-context.js";
+import { requestLogFields } from "./request-context.js";
 
 export type Logger = pino.Logger;
 

@@ -1,4 +1,4 @@
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "./logger.js";
 
 type YogaLevel = "debug" | "info" | "warn" | "error";
 

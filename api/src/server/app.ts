@@ -5,18 +5,19 @@ import sirv from "sirv";
 import { isApiKeySecret } from "../api-keys/api-key-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { isAppError } from "../errors/app-errors.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import { observeHttp } from "../observability/http-observer.js";
+import type { Logger } from "../observability/logger.js";
 import { answerMetrics, createMetrics } from "../observability/metrics.js";
 import { metricsEndpoint } from "../observability/metrics-endpoint.js";
 import { useMetrics } from "../observability/metrics-plugin.js";
 import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
-import { createErrorMasker, isClientError } from "./error-masking.js";
+import { createErrorMasker } from "./error-masking.js";
 import { useGraphQLSse } from "./graphql-sse.js";
-import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
 import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
@@ -99,8 +100,8 @@ export function createApp({ config, database, logger, services }: AppDependencie
             ? await services.apiKeys.authenticate(token)
             : await services.auth.authenticate(token);
         } catch (error) {
-          context.authFailure = isClientError(error) ? error.message : "The access token is invalid";
-          if (!isClientError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
+          context.authFailure = isAppError(error) ? error.message : "The access token is invalid";
+          if (!isAppError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
         }
       }
       return context;

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { NotFoundError, RateLimitedError } from "../errors/app-errors.js";
 import { appError } from "../graphql/errors.js";
 import { createErrorMasker } from "./error-masking.js";
 
@@ -9,10 +10,19 @@ const located = (originalError: Error) =>
   new GraphQLError(originalError.message, { path: ["me"], originalError });
 
 describe("error masking", () => {
-  it("keeps errors raised for clients, with their code and path", () => {
-    const masked = mask(located(appError("NOT_FOUND", "Chat not found"))) as GraphQLError;
+  it("turns domain errors into GraphQL errors with their code, details and path", () => {
+    const masked = mask(located(new NotFoundError("Chat", { field: "chatId" }))) as GraphQLError;
     expect(masked.message).toBe("Chat not found");
-    expect(masked.extensions.code).toBe("NOT_FOUND");
+    expect(masked.extensions).toEqual({ code: "NOT_FOUND", field: "chatId" });
+    expect(masked.path).toEqual(["me"]);
+    const limited = mask(new RateLimitedError("Too many attempts", 7)) as GraphQLError;
+    expect(limited.extensions).toEqual({ code: "RATE_LIMITED", retryAfter: 7 });
+  });
+
+  it("keeps errors the transport raised for clients, with their code and path", () => {
+    const masked = mask(located(appError("FORBIDDEN", "Read-only key"))) as GraphQLError;
+    expect(masked.message).toBe("Read-only key");
+    expect(masked.extensions.code).toBe("FORBIDDEN");
     expect(masked.path).toEqual(["me"]);
   });
 

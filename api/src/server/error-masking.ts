@@ -1,5 +1,7 @@
 import { GraphQLError } from "graphql";
-import type { Logger } from "./logger.js";
+import { isAppError } from "../errors/app-errors.js";
+import { toGraphQLError } from "../graphql/errors.js";
+import type { Logger } from "../observability/logger.js";
 
 interface GraphQLErrorLike extends Error {
   extensions?: Record<string, unknown>;
@@ -11,21 +13,24 @@ interface GraphQLErrorLike extends Error {
 const isGraphQLErrorLike = (error: unknown): error is GraphQLErrorLike =>
   error instanceof Error && error.name === "GraphQLError";
 
-/** An error we raised for the client on purpose (see appError). */
-export const isClientError = (error: unknown): error is GraphQLErrorLike =>
+/** A GraphQL error the transport raised for the client on purpose (see appError). */
+const isClientGraphQLError = (error: unknown): error is GraphQLErrorLike =>
   isGraphQLErrorLike(error) && typeof error.extensions?.code === "string";
 
 /**
- * Errors meant for clients (ours carry an `extensions.code`; GraphQL's own validation errors have
- * no original error) pass through. Everything else is logged and becomes a bare INTERNAL error:
+ * Errors meant for clients pass through: domain errors (AppError) become GraphQL errors with their
+ * code; transport errors carry an `extensions.code`; GraphQL's own validation errors have no
+ * original error. Everything else is logged and becomes a bare INTERNAL error:
  * no stack traces, SQL or secrets reach a client.
  */
 export function createErrorMasker(logger: Logger) {
   return (error: unknown): Error => {
+    if (isAppError(error)) return toGraphQLError(error);
     if (!isGraphQLErrorLike(error)) return internal(logger, error, undefined);
     const original = error.originalError;
     if (original === undefined || original === null) return error;
-    if (isClientError(original)) {
+    if (isAppError(original)) return toGraphQLError(original, error.path);
+    if (isClientGraphQLError(original)) {
       return new GraphQLError(original.message, { path: error.path, extensions: original.extensions });
     }
     // graphql-js (variable coercion) and Pothos (connection arguments) describe bad input in words

@@ -10,13 +10,13 @@ import { AnswerGenerator } from "../messages/answer-generator.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
 import { assertKnownModel } from "../models/known-model.js";
+import type { Logger } from "../observability/logger.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { ProviderSettings } from "../providers/settings.js";
 import { createRateLimiters, type RateLimiters } from "../security/rate-limiters.js";
 import { type AnswerStreamBus, InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { RedisAnswerStreamBus } from "../streaming/redis-answer-stream-bus.js";
 import { createTemplates, type Templates } from "../templates/template-store.js";
-import type { Logger } from "./logger.js";
 
 export interface ServiceDependencies {
   config: AppConfig;

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Plugin } from "graphql-yoga";
 import type { Database } from "../db/database.js";
+import type { Logger } from "../observability/logger.js";
 import type { RunningServer } from "./http-server.js";
-import type { Logger } from "./logger.js";
 import type { Services } from "./services.js";
 
 // After the answers are done: time for their final events to reach subscribers, before the streams

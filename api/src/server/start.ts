@@ -2,9 +2,9 @@ import { resolveJwtSecret } from "../auth/jwt-secret.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
 import { recoverInterruptedAnswers } from "../messages/interrupted-recovery.js";
+import type { Logger } from "../observability/logger.js";
 import type { ProviderSettings } from "../providers/settings.js";
 import { type App, createApp } from "./app.js";
-import type { Logger } from "./logger.js";
 import { createServices, type ServiceDependencies } from "./services.js";
 
 export interface AssembleOptions {

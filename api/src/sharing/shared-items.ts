@@ -1,6 +1,6 @@
-import { isUuid } from "../chats/chat-service.js";
-import type { Viewer } from "../graphql/context.js";
-import { appError, notFound } from "../graphql/errors.js";
+import type { Viewer } from "../auth/viewer.js";
+import { isUuid } from "../db/uuid.js";
+import { ForbiddenError, NotFoundError } from "../errors/app-errors.js";
 
 /** Something a user owns that an admin can share with the whole company (assistants, templates). */
 export interface Shareable {
@@ -42,7 +42,7 @@ export class SharedItems<Item extends Shareable, CreateData, UpdateData> {
 
   async read(viewer: Viewer, id: string): Promise<Item> {
     const item = isUuid(id) ? await this.store.findById(id) : null;
-    if (!item || !canRead(viewer, item)) throw notFound(this.label);
+    if (!item || !canRead(viewer, item)) throw new NotFoundError(this.label);
     return item;
   }
 
@@ -72,14 +72,14 @@ export class SharedItems<Item extends Shareable, CreateData, UpdateData> {
   private async modifiable(viewer: Viewer, id: string): Promise<Item> {
     const item = await this.read(viewer, id);
     if (!canModify(viewer, item)) {
-      throw appError("FORBIDDEN", `Only an admin can change a company-wide ${this.label.toLowerCase()}`);
+      throw new ForbiddenError(`Only an admin can change a company-wide ${this.label.toLowerCase()}`);
     }
     return item;
   }
 
   private assertAdmin(viewer: Viewer) {
     if (!viewer.isAdmin) {
-      throw appError("FORBIDDEN", `Only an admin can share a ${this.label.toLowerCase()} with everyone`);
+      throw new ForbiddenError(`Only an admin can share a ${this.label.toLowerCase()} with everyone`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { withoutNulls } from "../assistants/schema.js";
+import { BadInputError } from "../errors/app-errors.js";
 import { builder } from "../graphql/builder.js";
-import { appError } from "../graphql/errors.js";
+import { withoutNulls } from "../graphql/without-nulls.js";
 import { canModify } from "../sharing/shared-items.js";
 import { parsePlaceholders, renderPlaceholders, type TemplateVariable } from "./placeholders.js";
 
@@ -75,26 +75,23 @@ const UpdateTemplateInput = builder.inputType("UpdateTemplateInput", {
 });
 
 builder.queryFields((t) => ({
-  templates: t.prismaField({
+  templates: t.withAuth({ loggedIn: true }).prismaField({
     type: ["PromptTemplate"],
     description: "The signed-in user's templates and every company-wide one",
-    authScopes: { loggedIn: true },
     args: { category: t.arg.string() },
     resolve: async (_query, _root, args, context) => {
-      const templates = await context.services.templates.list(context.viewer!);
+      const templates = await context.services.templates.list(context.viewer);
       return args.category ? templates.filter((template) => template.category === args.category) : templates;
     },
   }),
-  template: t.prismaField({
+  template: t.withAuth({ loggedIn: true }).prismaField({
     type: "PromptTemplate",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_query, _root, args, context) =>
-      context.services.templates.read(context.viewer!, String(args.id)),
+      context.services.templates.read(context.viewer, String(args.id)),
   }),
-  renderTemplate: t.string({
+  renderTemplate: t.withAuth({ loggedIn: true }).string({
     description: "The template's text with every placeholder filled; `values` maps variable names to values",
-    authScopes: { loggedIn: true },
     args: {
       id: t.arg.id({ required: true }),
       values: t.arg({ type: "JSON", required: true }),
@@ -103,12 +100,11 @@ builder.queryFields((t) => ({
       }),
     },
     resolve: async (_root, args, context) => {
-      const template = await context.services.templates.read(context.viewer!, String(args.id));
+      const template = await context.services.templates.read(context.viewer, String(args.id));
       const values = parseValues(args.values);
-      const user = await context.prisma.user.findUniqueOrThrow({ where: { id: context.viewer!.userId } });
+      const user = await context.prisma.user.findUniqueOrThrow({ where: { id: context.viewer.userId } });
       const timeZone = args.timeZone ?? undefined;
-      if (timeZone && !isTimeZone(timeZone))
-        throw appError("BAD_USER_INPUT", `Unknown time zone "${timeZone}"`);
+      if (timeZone && !isTimeZone(timeZone)) throw new BadInputError(`Unknown time zone "${timeZone}"`);
       const result = renderPlaceholders(template.content, values, {
         userName: user.username,
         now: new Date(),
@@ -119,7 +115,7 @@ builder.queryFields((t) => ({
         ...(result.missing.length ? [`missing values for ${result.missing.join(", ")}`] : []),
         ...(result.invalid.length ? [`values not among the options for ${result.invalid.join(", ")}`] : []),
       ];
-      throw appError("BAD_USER_INPUT", `Cannot fill the template: ${problems.join("; ")}`, {
+      throw new BadInputError(`Cannot fill the template: ${problems.join("; ")}`, {
         missing: result.missing,
         invalid: result.invalid,
       });
@@ -128,38 +124,35 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
-  createTemplate: t.prismaField({
+  createTemplate: t.withAuth({ loggedIn: true }).prismaField({
     type: "PromptTemplate",
-    authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreateTemplateInput, required: true }) },
     resolve: (_query, _root, { input }, context) => {
       const { isGlobal, ...data } = input;
       return context.services.templates.create(
-        context.viewer!,
+        context.viewer,
         { ...data, description: data.description ?? "", category: data.category ?? "general" },
         isGlobal ?? false,
       );
     },
   }),
-  updateTemplate: t.prismaField({
+  updateTemplate: t.withAuth({ loggedIn: true }).prismaField({
     type: "PromptTemplate",
-    authScopes: { loggedIn: true },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateTemplateInput, required: true }) },
     resolve: (_query, _root, { id, input }, context) => {
       const { isGlobal, ...data } = input;
-      return context.services.templates.update(context.viewer!, String(id), withoutNulls(data), isGlobal);
+      return context.services.templates.update(context.viewer, String(id), withoutNulls(data), isGlobal);
     },
   }),
-  deleteTemplate: t.boolean({
-    authScopes: { loggedIn: true },
+  deleteTemplate: t.withAuth({ loggedIn: true }).boolean({
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.templates.delete(context.viewer!, String(args.id)),
+    resolve: (_root, args, context) => context.services.templates.delete(context.viewer, String(args.id)),
   }),
 }));
 
 function parseValues(raw: unknown): Record<string, string> {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw appError("BAD_USER_INPUT", "`values` must be an object of variable name → value");
+    throw new BadInputError("`values` must be an object of variable name → value");
   }
   return Object.fromEntries(
     Object.entries(raw).map(([name, value]) => [

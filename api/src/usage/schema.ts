@@ -1,5 +1,5 @@
+import { BadInputError } from "../errors/app-errors.js";
 import { builder } from "../graphql/builder.js";
-import { appError } from "../graphql/errors.js";
 import { startOfMonth, summarizeUsage, type UsageSummary } from "./usage-service.js";
 
 const UsageByModel = builder.objectRef<UsageSummary["byModel"][number]>("UsageByModel").implement({
@@ -33,16 +33,15 @@ const UsageSummaryRef = builder.objectRef<UsageSummary>("UsageSummary").implemen
 });
 
 builder.queryField("usage", (t) =>
-  t.field({
+  t.withAuth({ loggedIn: true }).field({
     type: UsageSummaryRef,
     description: "Usage between `from` (default: start of this month, UTC) and `to` (default: now)",
-    authScopes: { loggedIn: true },
     args: { from: t.arg({ type: "DateTime" }), to: t.arg({ type: "DateTime" }) },
     resolve: (_root, args, context) => {
       const from = args.from ?? startOfMonth();
       const to = args.to ?? new Date();
-      if (from > to) throw appError("BAD_USER_INPUT", "`from` must not be after `to`");
-      return summarizeUsage(context.prisma, context.viewer!.userId, from, to);
+      if (from > to) throw new BadInputError("`from` must not be after `to`");
+      return summarizeUsage(context.prisma, context.viewer.userId, from, to);
     },
   }),
 );

@@ -13,11 +13,10 @@ export const UserRef = builder.prismaObject("User", {
 });
 
 builder.queryField("me", (t) =>
-  t.prismaField({
+  t.withAuth({ loggedIn: true }).prismaField({
     type: "User",
     description: "The signed-in user",
-    authScopes: { loggedIn: true },
     resolve: (query, _root, _args, context) =>
-      context.prisma.user.findUniqueOrThrow({ ...query, where: { id: context.viewer!.userId } }),
+      context.prisma.user.findUniqueOrThrow({ ...query, where: { id: context.viewer.userId } }),
   }),
 );

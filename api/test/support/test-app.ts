@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/database.js";
 import { readProviderSettings } from "../../src/providers/settings.js";
 import type { App } from "../../src/server/app.js";
 import { listen } from "../../src/server/http-server.js";
-import { createLogger } from "../../src/server/logger.js";
+import { createLogger } from "../../src/observability/logger.js";
 import { assembleApp } from "../../src/server/start.js";
 import { createMigratedDatabase } from "./test-database.js";
 
