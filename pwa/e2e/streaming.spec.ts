@@ -97,6 +97,38 @@ test("regenerate replaces the last answer; edit-and-resend replaces the last tur
   await expect(assistantMessages(page)).toHaveCount(1);
 });
 
+test("while a regenerate is on its way the turn cannot change again, so it ends with one answer", async ({
+  page,
+}) => {
+  await register(page);
+  await send(page, "First question");
+  await waitForAnswer(page);
+
+  // Hold the regenerate's response (the server has already replaced the answer) until released.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/graphql", async (route) => {
+    if (!route.request().postData()?.includes("RegenerateMessage")) return route.fallback();
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+  await expect(page.getByRole("button", { name: "Edit message" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Regenerate" })).toHaveCount(0);
+  release();
+
+  await page.getByRole("button", { name: "Edit message" }).click();
+  await page.getByLabel("Edit message").fill("Edited question");
+  await page.getByRole("button", { name: "Save and resend" }).click();
+  await expect(lastAnswer(page)).toContainText("Edited question");
+  await waitForAnswer(page);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await page.reload();
+  await expect(lastAnswer(page)).toContainText("Edited question");
+  await expect(assistantMessages(page)).toHaveCount(1);
+});
+
 test("a failing provider shows the error on the answer", async ({ page }) => {
   await register(page);
   await send(page, "This will break [[fake:error]]");

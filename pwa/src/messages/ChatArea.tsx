@@ -22,6 +22,7 @@ import { ConversationList } from "./ConversationList";
 import {
   editLastMessage,
   hiddenMessages,
+  isChatChanging,
   MESSAGE_PAGE_SIZE,
   OLDER_PAGE_SIZE,
   outbox,
@@ -95,7 +96,8 @@ export function ChatArea(): JSX.Element {
   );
   const lastUser = () => lastMessageOf(shown(), "USER");
   const lastAssistant = () => lastMessageOf(shown(), "ASSISTANT");
-  const busy = () => streams.isChatStreaming(chatId());
+  // Answering, or about to: no second change of the last turn, no new message until the answer streams.
+  const busy = () => streams.isChatStreaming(chatId()) || isChatChanging(chatId());
 
   // An answer still being written when the chat was loaded (e.g. after a reload) continues live.
   createEffect(() => {

@@ -36,7 +36,25 @@ const [recentMessages, setRecentMessages] = createStore<Record<string, ChatMessa
 /** Messages replaced by a regeneration or an edit. */
 const [hiddenMessages, setHiddenMessages] = createSignal<ReadonlySet<string>>(new Set());
 
+/**
+ * Chats whose last turn is being replaced (a regeneration or an edit on its way): until the new answer
+ * streams, the turn must not change again — an edit sent before the regeneration's answer arrived
+ * would hide the wrong answer and leave two on screen.
+ */
+const [changingChats, setChangingChats] = createStore<Record<string, number>>({});
+
 export { hiddenMessages, recentMessages };
+
+export const isChatChanging = (chatId: string): boolean => (changingChats[chatId] ?? 0) > 0;
+
+async function whileChanging<T>(chatId: string, change: () => Promise<T>): Promise<T> {
+  setChangingChats(chatId, (count) => (count ?? 0) + 1);
+  try {
+    return await change();
+  } finally {
+    setChangingChats(chatId, (count) => (count ?? 1) - 1);
+  }
+}
 
 function remember(...messages: ChatMessage[]): void {
   for (const message of messages) {
@@ -157,31 +175,35 @@ export async function stopAnswer(messageId: string): Promise<void> {
   if (result.data) streams.complete(result.data.stopGeneration);
 }
 
-export async function regenerateAnswer(previous: ChatMessage): Promise<string | undefined> {
-  const result = await client.mutation(RegenerateMessageMutation, { messageId: previous.id }).toPromise();
-  const answer = result.data?.regenerateMessage;
-  if (!answer) return errorCode(result.error);
-  if (answer.id !== previous.id) hide(previous.id);
-  remember(answer);
-  streams.follow(answer.id, answer.chatId, "", true);
-  return undefined;
+export function regenerateAnswer(previous: ChatMessage): Promise<string | undefined> {
+  return whileChanging(previous.chatId, async () => {
+    const result = await client.mutation(RegenerateMessageMutation, { messageId: previous.id }).toPromise();
+    const answer = result.data?.regenerateMessage;
+    if (!answer) return errorCode(result.error);
+    if (answer.id !== previous.id) hide(previous.id);
+    remember(answer);
+    streams.follow(answer.id, answer.chatId, "", true);
+    return undefined;
+  });
 }
 
-export async function editLastMessage(
+export function editLastMessage(
   userMessage: ChatMessage,
   answer: ChatMessage | undefined,
   content: string,
 ): Promise<string | undefined> {
-  const result = await client
-    .mutation(EditMessageMutation, { messageId: userMessage.id, content })
-    .toPromise();
-  const payload = result.data?.editMessage;
-  if (!payload) return errorCode(result.error);
-  hide(
-    payload.userMessage.id !== userMessage.id ? userMessage.id : undefined,
-    answer && payload.assistantMessage.id !== answer.id ? answer.id : undefined,
-  );
-  remember(payload.userMessage, payload.assistantMessage);
-  streams.follow(payload.assistantMessage.id, payload.assistantMessage.chatId, "", true);
-  return undefined;
+  return whileChanging(userMessage.chatId, async () => {
+    const result = await client
+      .mutation(EditMessageMutation, { messageId: userMessage.id, content })
+      .toPromise();
+    const payload = result.data?.editMessage;
+    if (!payload) return errorCode(result.error);
+    hide(
+      payload.userMessage.id !== userMessage.id ? userMessage.id : undefined,
+      answer && payload.assistantMessage.id !== answer.id ? answer.id : undefined,
+    );
+    remember(payload.userMessage, payload.assistantMessage);
+    streams.follow(payload.assistantMessage.id, payload.assistantMessage.chatId, "", true);
+    return undefined;
+  });
 }
