@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOutbox, type OutboxItem, type SendOutcome } from "./outbox";
 
 function setup(initial: OutboxItem[] = []) {
@@ -28,6 +28,11 @@ const item = (content: string, state: OutboxItem["state"] = "pending"): OutboxIt
   content,
   createdAt: "2026-01-01T00:00:00.000Z",
   state,
+});
+
+// A failing test must not leave fake timers behind for the next one.
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe("outbox", () => {
@@ -123,7 +128,6 @@ describe("outbox", () => {
     expect(sent).toEqual([]);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(sent).toEqual(["a", "b"]);
-    vi.useRealTimers();
   });
 
   it("treats a message that was being sent when the page closed as pending again", () => {
