@@ -1,0 +1,378 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CallCounts, FakeCall } from "../../test/fake-provider/faults.js";
+import { seededRandom } from "../../test/fake-provider/sse-format.js";
+import { createPostgresDatabase, dropPostgresDatabase } from "../../test/support/postgres.js";
+import type { SoakOptions } from "./options.js";
+import {
+  type AnswerRecord,
+  runUser,
+  SOAK_MODEL,
+  type SoakProgress,
+  type UserRecord,
+} from "./simulated-user.js";
+import { type DrainOutcome, Replicas, SoakRedis, startProviderSide } from "./stack.js";
+import { LoadBalancer, TrafficCounters } from "./traffic.js";
+import { countStreaming, readStoredState, type Verdict, type Violation, verify } from "./verify.js";
+
+// The fault soak: the real stack (two API processes on Postgres with REDIS_URL, the soak's own Redis,
+// the fake provider with seeded faults, each in its own process), N simulated users, a SIGTERM to one
+// replica and a Redis restart mid-run; then the database is checked against what clients saw.
+
+export interface ChaosEvent {
+  /** Seconds since the users started. */
+  atSeconds: number;
+  /** Share of planned messages sent when it happened. */
+  atShare: number;
+  /** Answers the clients were following at that moment. */
+  answersInProgress: number;
+}
+
+export interface SoakResult {
+  options: SoakOptions;
+  runId: string;
+  database: string;
+  violations: Violation[];
+  verdict: Verdict;
+  provider: CallCounts;
+  traffic: TrafficCounters;
+  clients: {
+    drops: number;
+    crossReplicaAfterDrop: number;
+    resubscribedAfterServerEnd: number;
+    resubscribedAfterError: number;
+    stopsRequested: number;
+    lostResponses: number;
+    sendRetries: number;
+    gaveUp: number;
+  };
+  ttftMs: { all: Percentiles; withoutFault: Percentiles };
+  replicas: { label: string; peakRssBytes: number; exitCode: number | null | undefined }[];
+  chaos: {
+    sigterm: (ChaosEvent & DrainOutcome) | null;
+    redisRestart: (ChaosEvent & { downMs: number }) | null;
+  };
+  durationsMs: { setup: number; run: number; settle: number };
+  /** API log lines (warn and above) by message, most frequent first. */
+  logSummary: { label: string; level: string; message: string; count: number }[];
+  /** Per violation: the API log lines that mention its ids. */
+  logEvidence: Map<Violation, string[]>;
+  logDir: string;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p99: number;
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.progress ?? (() => {});
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+  const logDir = options.logDir ?? (await mkdtemp(path.join(os.tmpdir(), "xqt5-soak-")));
+  await mkdir(logDir, { recursive: true });
+  const database = options.databaseName ?? `xqt5_soak_${runId}`;
+  const setupStarted = Date.now();
+  const databaseUrl = await createPostgresDatabase(options.databaseAdminUrl, database);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const redis = await SoakRedis.start(logDir, options.redisPersist);
+    cleanup.push(() => redis.stop());
+    const provider = await startProviderSide(
+      {
+        rate: options.faultRate,
+        seed: options.seed,
+        kinds: options.faultKinds,
+        retryAfterSeconds: 1,
+        ...(options.stallMs > 0 ? { stallMs: options.stallMs } : {}),
+      },
+      options.tokenDelayMs,
+    );
+    cleanup.push(() => provider.stop());
+    const unlimited = "1000000";
+    const replicas = await Replicas.start({
+      ...provider.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      JWT_SECRET: randomBytes(32).toString("hex"),
+      NODE_ENV: "production",
+      LOG_LEVEL: options.logLevel,
+      PWA_DIST: "/nonexistent",
+      DEFAULT_MODEL: SOAK_MODEL,
+      SHUTDOWN_GRACE_MS: String(options.graceMs),
+      PROVIDER_IDLE_TIMEOUT_MS: String(options.idleTimeoutMs),
+      RATE_LIMIT_REQUESTS_PER_MINUTE: unlimited,
+      RATE_LIMIT_MESSAGES_PER_MINUTE: unlimited,
+      AUTH_RATE_LIMIT_PER_IP: unlimited,
+      AUTH_RATE_LIMIT_PER_ACCOUNT: unlimited,
+    });
+    cleanup.push(() => replicas.stopAll());
+    const balancer = new LoadBalancer(replicas, seededRandom(options.seed + 7));
+    cleanup.push(async () => balancer.stop());
+    const setupMs = Date.now() - setupStarted;
+    log(`stack ready in ${(setupMs / 1000).toFixed(1)} s (logs in ${logDir}); ${options.users} users start`);
+
+    const counters = new TrafficCounters();
+    const progress: SoakProgress = { sent: 0, following: 0 };
+    const answers: AnswerRecord[] = [];
+    const planned = options.users * options.chatsPerUser * options.messagesPerChat;
+    const context = { options, runId, balancer, counters, progress, answers };
+    const runStarted = Date.now();
+    let usersDone = false;
+    const chaosEvent = (): ChaosEvent => ({
+      atSeconds: (Date.now() - runStarted) / 1000,
+      atShare: progress.sent / planned,
+      answersInProgress: progress.following,
+    });
+    const reached = async (share: number) => {
+      while (progress.sent < share * planned && !usersDone) await sleep(50);
+      return !usersDone;
+    };
+    const chaos = (async () => {
+      const result: SoakResult["chaos"] = { sigterm: null, redisRestart: null };
+      if (await reached(options.sigtermAt)) {
+        const event = chaosEvent();
+        log(`SIGTERM to replica B (${event.answersInProgress} answers in progress)`);
+        const outcome = await replicas.drainAndRestart("B", () => log("replica B exited; restarting it"));
+        result.sigterm = { ...event, ...outcome };
+        log(
+          `replica B drained in ${(outcome.drainMs / 1000).toFixed(1)} s (exit ${outcome.exitCode}); B2 ready`,
+        );
+      }
+      if (await reached(options.redisRestartAt)) {
+        const event = chaosEvent();
+        log(`restarting Redis (${event.answersInProgress} answers in progress)`);
+        await redis.restart(options.redisDownMs);
+        result.redisRestart = { ...event, downMs: options.redisDownMs };
+      }
+      return result;
+    })();
+    const ticker = setInterval(
+      () => log(`${progress.sent}/${planned} sent, ${progress.following} answers being followed`),
+      5_000,
+    );
+    let users: UserRecord[];
+    try {
+      users = await Promise.all(Array.from({ length: options.users }, (_, index) => runUser(context, index)));
+    } finally {
+      usersDone = true;
+      clearInterval(ticker);
+    }
+    const chaosResult = await chaos;
+    const runMs = Date.now() - runStarted;
+    log(`users done after ${(runMs / 1000).toFixed(1)} s; waiting for answers to end`);
+
+    // Answers must all be terminal within the settle time; provider calls (titles too) must have ended.
+    const settleStarted = Date.now();
+    for (;;) {
+      const [streaming, calls] = await Promise.all([countStreaming(databaseUrl), provider.calls()]);
+      if (streaming === 0 && calls.activeStreams === 0) break;
+      if (Date.now() - settleStarted > options.settleMs) break;
+      await sleep(1_000);
+    }
+    const settleMs = Date.now() - settleStarted;
+    const { calls, counts } = await provider.calls();
+    const stored = await readStoredState(databaseUrl);
+    const verdict = verify({ users, answers, stored, calls, messagesPlanned: planned });
+    const violations = [...verdict.violations, ...trafficViolations(counters)];
+    if (!chaosResult.sigterm) violations.push(missed("SIGTERM to replica B"));
+    else if (chaosResult.sigterm.exitCode !== 0) {
+      violations.push({
+        invariant: "a drained replica exits 0",
+        detail: `replica B exited with ${chaosResult.sigterm.exitCode} after ${chaosResult.sigterm.drainMs} ms`,
+        ids: [],
+      });
+    }
+    if (!chaosResult.redisRestart) violations.push(missed("Redis restart"));
+
+    await balancer.stop();
+    await replicas.stopAll();
+    const logFiles = await replicas.writeLogs(logDir);
+    await writeFile(path.join(logDir, "provider-calls.json"), JSON.stringify(calls));
+    await writeFile(path.join(logDir, "client-records.json"), JSON.stringify({ users, answers }));
+    const logs = await readLogs(logFiles);
+    return {
+      options,
+      runId,
+      database,
+      violations,
+      verdict,
+      provider: counts,
+      traffic: counters,
+      clients: clientFigures(answers),
+      ttftMs: ttft(answers, calls),
+      replicas: replicas.instances.map(({ label, peakRssBytes, exitCode }) => ({
+        label,
+        peakRssBytes,
+        exitCode,
+      })),
+      chaos: chaosResult,
+      durationsMs: { setup: setupMs, run: runMs, settle: settleMs },
+      logSummary: summarizeLogs(logs),
+      logEvidence: evidenceFor(violations, logs),
+      logDir,
+    };
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+    if (!options.keepDatabase) await dropPostgresDatabase(options.databaseAdminUrl, database).catch(() => {});
+  }
+}
+
+function missed(what: string): Violation {
+  return {
+    invariant: "the faults happen while answers are in progress",
+    detail: `${what} did not happen: the users finished before the share of messages it waits for was sent`,
+    ids: [],
+  };
+}
+
+function trafficViolations(counters: TrafficCounters): Violation[] {
+  const violations: Violation[] = counters.otherServerErrors.map((error) => ({
+    invariant: "no HTTP 5xx except a draining replica's 503",
+    detail: `${error.label} ${error.path} HTTP ${error.status}: ${error.body}`,
+    ids: [],
+  }));
+  for (const error of counters.internalErrors) {
+    violations.push({
+      invariant: "no INTERNAL errors",
+      detail: `${error.label} ${error.operation}: ${error.message}`,
+      ids: [],
+    });
+  }
+  return violations;
+}
+
+function clientFigures(answers: AnswerRecord[]): SoakResult["clients"] {
+  let crossReplicaAfterDrop = 0;
+  let resubscribedAfterServerEnd = 0;
+  let resubscribedAfterError = 0;
+  for (const record of answers) {
+    record.subscriptions.forEach((subscription, index) => {
+      const next = record.subscriptions[index + 1];
+      if (!next) return;
+      if (subscription.ended === "dropped" && next.label[0] !== subscription.label[0])
+        crossReplicaAfterDrop += 1;
+      if (subscription.ended === "ended-without-final") resubscribedAfterServerEnd += 1;
+      if (subscription.ended === "error") resubscribedAfterError += 1;
+    });
+  }
+  return {
+    drops: answers.filter((record) => record.dropped).length,
+    crossReplicaAfterDrop,
+    resubscribedAfterServerEnd,
+    resubscribedAfterError,
+    stopsRequested: answers.filter((record) => record.stopRequested).length,
+    lostResponses: answers.filter((record) =>
+      record.sendAttempts.some((attempt) => attempt.includes("response lost")),
+    ).length,
+    sendRetries: answers.reduce((sum, record) => sum + Math.max(0, record.sendAttempts.length - 1), 0),
+    gaveUp: answers.filter((record) => record.gaveUp).length,
+  };
+}
+
+/** Time to first token as the client sees it: from sending the message to its first non-empty delta. */
+function ttft(answers: AnswerRecord[], calls: FakeCall[]): SoakResult["ttftMs"] {
+  const faulted = new Set(calls.filter((call) => call.fault).map((call) => call.lastUserText));
+  const times = (records: AnswerRecord[]) =>
+    records.flatMap((record) =>
+      record.firstDeltaAt === null ? [] : [record.firstDeltaAt - record.sendStartedAt],
+    );
+  return {
+    all: percentiles(times(answers)),
+    withoutFault: percentiles(times(answers.filter((record) => !faulted.has(record.content)))),
+  };
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  return { count: sorted.length, p50: at(50), p99: at(99) };
+}
+
+interface LogLine {
+  label: string;
+  text: string;
+  level: number;
+  message: string;
+}
+
+async function readLogs(files: Record<string, string>): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
+  for (const [label, file] of Object.entries(files)) {
+    for (const text of (await readFile(file, "utf8")).split("\n")) {
+      // Blank lines and the continuation lines of stack traces printed outside the logger.
+      if (!text.trim() || /^\s/.test(text)) continue;
+      let level = 50;
+      let message = text.slice(0, 160);
+      try {
+        const parsed = JSON.parse(text) as { level?: number; msg?: string };
+        level = parsed.level ?? level;
+        message = parsed.msg ?? message;
+      } catch {
+        // Not a pino line (e.g. a crash on stderr): kept as an error.
+      }
+      lines.push({ label, text, level, message });
+    }
+  }
+  return lines;
+}
+
+const LEVELS: Record<number, string> = { 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+
+function summarizeLogs(lines: LogLine[]): SoakResult["logSummary"] {
+  const counts = new Map<string, SoakResult["logSummary"][number]>();
+  for (const line of lines) {
+    if (line.level < 40) continue;
+    const key = `${line.label}\n${line.level}\n${line.message}`;
+    const entry = counts.get(key) ?? {
+      label: line.label,
+      level: LEVELS[line.level] ?? String(line.level),
+      message: line.message,
+      count: 0,
+    };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count);
+}
+
+function evidenceFor(violations: Violation[], lines: LogLine[]): Map<Violation, string[]> {
+  const evidence = new Map<Violation, string[]>();
+  for (const violation of violations) {
+    if (violation.ids.length === 0) continue;
+    const found = lines
+      .filter((line) => violation.ids.some((id) => line.text.includes(id)))
+      .slice(0, 6)
+      .map(compactLogLine);
+    if (found.length > 0) evidence.set(violation, found);
+  }
+  return evidence;
+}
+
+/** A pino line as "B2 21:08:04.470 error answer generation failed — MaxRetriesPerRequestError: …". */
+function compactLogLine(line: LogLine): string {
+  try {
+    const parsed = JSON.parse(line.text) as {
+      time?: number;
+      msg?: string;
+      err?: { type?: string; message?: string };
+      [key: string]: unknown;
+    };
+    const time = parsed.time ? new Date(parsed.time).toISOString().slice(11, 23) : "";
+    const error = parsed.err ? ` — ${parsed.err.type ?? "Error"}: ${parsed.err.message ?? ""}` : "";
+    const ids = ["messageId", "chatId", "code", "attempt"]
+      .filter((key) => parsed[key] !== undefined)
+      .map((key) => `${key}=${String(parsed[key])}`)
+      .join(" ");
+    return `${line.label} ${time} ${LEVELS[line.level] ?? line.level} ${parsed.msg ?? ""}${error}${ids ? ` (${ids})` : ""}`.slice(
+      0,
+      400,
+    );
+  } catch {
+    return `${line.label} ${line.text.slice(0, 400)}`;
+  }
+}

@@ -1,0 +1,258 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CallCounts, FakeCall, FaultOptions } from "../../test/fake-provider/faults.js";
+import { type ApiProcess, freePort, startApiProcess } from "../../test/support/api-process.js";
+
+// The real stack the soak drives, each part a process of its own: the provider side, a redis-server on
+// a port of its own, and two API replicas that can be drained (SIGTERM) and restarted.
+
+const API_ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** Every child the soak started, so that none outlives it (also when it fails or is interrupted). */
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+export interface ProviderCalls {
+  calls: FakeCall[];
+  counts: CallCounts;
+  activeStreams: number;
+}
+
+export interface ProviderSide {
+  /** The variables that point an API at the fake provider. */
+  env: Record<string, string>;
+  calls(): Promise<ProviderCalls>;
+  stop(): Promise<void>;
+}
+
+export async function startProviderSide(faults: FaultOptions, tokenDelayMs: number): Promise<ProviderSide> {
+  const child = track(
+    spawn(process.execPath, ["--import", "tsx", "bench/soak/provider-side.ts"], {
+      cwd: API_ROOT,
+      env: { ...process.env, SOAK_FAULTS: JSON.stringify(faults), SOAK_TOKEN_DELAY_MS: String(tokenDelayMs) },
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("READY")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`the provider side exited with ${code}`)));
+  });
+  const { SOAK_CONTROL_URL: controlUrl, ...env } = Object.fromEntries(
+    output
+      .split("\n")
+      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]),
+  ) as Record<string, string>;
+  return {
+    env,
+    calls: async () => (await (await fetch(`${controlUrl}/calls`)).json()) as ProviderCalls,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited(child);
+    },
+  };
+}
+
+/** A redis-server of the soak's own (never the machine's shared one), restartable on the same port. */
+export class SoakRedis {
+  private child: ChildProcess | null = null;
+
+  private constructor(
+    readonly port: number,
+    private readonly dataDir: string,
+    private readonly persist: boolean,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(dataDir: string, persist: boolean): Promise<SoakRedis> {
+    const redis = new SoakRedis(await freePort(), dataDir, persist);
+    await redis.launch();
+    return redis;
+  }
+
+  /** Stops Redis (SIGTERM: it saves first when it persists), waits `downMs`, starts it on the same port. */
+  async restart(downMs: number): Promise<void> {
+    await this.stop();
+    await sleep(downMs);
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child) return;
+    child.kill("SIGTERM");
+    await exited(child);
+  }
+
+  private async launch(): Promise<void> {
+    const persistence = this.persist
+      ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", this.dataDir]
+      : ["--save", "", "--appendonly", "no"];
+    const child = track(
+      spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", ...persistence], {
+        stdio: "ignore",
+      }),
+    );
+    this.child = child;
+    const deadline = Date.now() + 10_000;
+    while (!(await redisAnswersPing(this.port))) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error("redis-server did not answer PING within 10 s");
+      await sleep(50);
+    }
+  }
+}
+
+function redisAnswersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    let reply = "";
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk;
+      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+    });
+  });
+}
+
+/** One API process over its life, as the soak saw it. */
+export interface ApiInstance {
+  /** "A", "B", and "B2" for B restarted. */
+  label: string;
+  slot: "A" | "B";
+  api: ApiProcess;
+  url: string;
+  pid: number;
+  peakRssBytes: number;
+  startedAt: number;
+  exitCode: number | null | undefined;
+}
+
+export interface DrainOutcome {
+  exitCode: number | null;
+  /** From SIGTERM to the process's exit. */
+  drainMs: number;
+  /** From the exit to the new process being ready. */
+  restartMs: number;
+}
+
+/** Two API replicas on one database and one Redis, their peak RSS sampled every 250 ms. */
+export class Replicas {
+  readonly instances: ApiInstance[] = [];
+  private readonly current = new Map<"A" | "B", ApiInstance>();
+  private readonly sampler: NodeJS.Timeout;
+
+  private constructor(private readonly env: Record<string, string>) {
+    this.sampler = setInterval(() => void this.sampleRss(), 250);
+    this.sampler.unref();
+  }
+
+  static async start(env: Record<string, string>): Promise<Replicas> {
+    const replicas = new Replicas(env);
+    // One after the other: the first migrates the new database; the second finds it migrated.
+    await replicas.launch("A", "A");
+    await replicas.launch("B", "B");
+    return replicas;
+  }
+
+  /** The instance serving `slot` now (after a restart, the new one). */
+  instance(slot: "A" | "B"): ApiInstance {
+    const instance = this.current.get(slot);
+    if (!instance) throw new Error(`no replica in slot ${slot}`);
+    return instance;
+  }
+
+  /** SIGTERM: the replica drains and exits; then a new process takes its slot (on a new port). */
+  async drainAndRestart(slot: "A" | "B", onExited?: () => void): Promise<DrainOutcome> {
+    const old = this.instance(slot);
+    const signalledAt = Date.now();
+    const exitCode = await old.api.stop("SIGTERM");
+    old.exitCode = exitCode;
+    const exitedAt = Date.now();
+    onExited?.();
+    const restarted = await this.launch(
+      slot,
+      `${slot}${this.instances.filter((i) => i.slot === slot).length + 1}`,
+    );
+    return { exitCode, drainMs: exitedAt - signalledAt, restartMs: restarted.startedAt - exitedAt };
+  }
+
+  /** Ends every replica still running (SIGKILL: the soak is over, nothing of theirs is checked after). */
+  async stopAll(): Promise<void> {
+    clearInterval(this.sampler);
+    await Promise.all(
+      [...this.current.values()].map(async (instance) => {
+        if (instance.exitCode === undefined) instance.exitCode = await instance.api.stop("SIGKILL");
+      }),
+    );
+  }
+
+  /** Writes each instance's output to `dir/api-<label>.log`. */
+  async writeLogs(dir: string): Promise<Record<string, string>> {
+    const files: Record<string, string> = {};
+    for (const instance of this.instances) {
+      const file = path.join(dir, `api-${instance.label}.log`);
+      await writeFile(file, instance.api.output());
+      files[instance.label] = file;
+    }
+    return files;
+  }
+
+  private async launch(slot: "A" | "B", label: string): Promise<ApiInstance> {
+    const api = await startApiProcess(this.env, 120_000);
+    track(api.process);
+    const instance: ApiInstance = {
+      label,
+      slot,
+      api,
+      url: api.url,
+      pid: api.process.pid ?? 0,
+      peakRssBytes: 0,
+      startedAt: Date.now(),
+      exitCode: undefined,
+    };
+    this.instances.push(instance);
+    this.current.set(slot, instance);
+    return instance;
+  }
+
+  private async sampleRss() {
+    for (const instance of this.current.values()) {
+      if (instance.exitCode !== undefined || !instance.pid) continue;
+      const status = await readFile(`/proc/${instance.pid}/status`, "utf8").catch(() => "");
+      const kilobytes = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      instance.peakRssBytes = Math.max(instance.peakRssBytes, kilobytes * 1024);
+    }
+  }
+}
