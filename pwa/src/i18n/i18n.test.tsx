@@ -1,7 +1,7 @@
 import { flatten } from "@solid-primitives/i18n";
 import { render, screen } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import apiErrors from "../../../api/src/graphql/errors.ts?raw";
+import apiErrors from "../../../api/src/errors/app-errors.ts?raw";
 import providerTypes from "../../../api/src/providers/types.ts?raw";
 import { updatePreferences } from "../settings/preferences";
 import { de } from "./de";
