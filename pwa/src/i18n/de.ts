@@ -185,6 +185,7 @@ export const de: Dictionary = {
     PROVIDER_AUTH: "Der KI-Anbieter hat die Zugangsdaten der Plattform abgelehnt.",
     PROVIDER_RATE_LIMITED: "Der KI-Anbieter ist ausgelastet. Bitte gleich noch einmal versuchen.",
     PROVIDER_UNAVAILABLE: "Der KI-Anbieter ist gerade nicht erreichbar.",
+    PROVIDER_TIMEOUT: "Der KI-Anbieter antwortet nicht mehr. Bitte noch einmal versuchen.",
     CONTEXT_TOO_LONG: "Diese Unterhaltung ist zu lang für das Modell. Beginnen Sie einen neuen Chat.",
     PROVIDER_BAD_REQUEST: "Der KI-Anbieter hat die Anfrage abgelehnt.",
     PROVIDER_ERROR: "Der KI-Anbieter hat einen Fehler gemeldet.",

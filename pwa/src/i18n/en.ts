@@ -182,6 +182,7 @@ export const en = {
     PROVIDER_AUTH: "The AI provider rejected the platform's credentials.",
     PROVIDER_RATE_LIMITED: "The AI provider is busy. Try again in a moment.",
     PROVIDER_UNAVAILABLE: "The AI provider is unavailable right now.",
+    PROVIDER_TIMEOUT: "The AI provider stopped answering. Try again.",
     CONTEXT_TOO_LONG: "This conversation is too long for the model. Start a new chat.",
     PROVIDER_BAD_REQUEST: "The AI provider refused the request.",
     PROVIDER_ERROR: "The AI provider reported an error.",
