@@ -41,6 +41,7 @@ export function createAnthropicAdapter(options: AdapterOptions): ProviderAdapter
         headers: { "x-api-key": options.apiKey, "anthropic-version": ANTHROPIC_VERSION },
         body: buildRequestBody(request),
         signal,
+        idleTimeoutMs: request.idleTimeoutMs,
       });
       for await (const message of messages) {
         const event = parseStreamPayload("anthropic", message.data, eventSchema);

@@ -54,6 +54,7 @@ export function createGoogleAdapter(options: AdapterOptions): ProviderAdapter {
         headers: { "x-goog-api-key": options.apiKey },
         body: buildRequestBody(request),
         signal,
+        idleTimeoutMs: request.idleTimeoutMs,
       });
       for await (const message of messages) {
         // After a 200, Gemini may end the body with a raw JSON error object instead of an SSE event.

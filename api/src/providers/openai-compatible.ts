@@ -56,6 +56,7 @@ export function createOpenAiCompatibleAdapter(config: OpenAiCompatibleConfig): P
         headers: config.headers,
         body: buildRequestBody(config, request),
         signal,
+        idleTimeoutMs: request.idleTimeoutMs,
       });
       for await (const message of messages) {
         if (message.data === "[DONE]") {

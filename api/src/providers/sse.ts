@@ -15,9 +15,13 @@ export interface SseMessage {
  * Reads a server-sent-events body incrementally. Handles `\n`, `\r\n` and `\r` line endings, comments
  * (`: ping`), unknown event names and chunk boundaries anywhere, including inside a UTF-8 character
  * (the decoder keeps partial characters until the next chunk).
- * Stopping the iteration early cancels the body, which releases the connection.
+ * Stopping the iteration early cancels the body, which releases the connection. `onChunk` hears of
+ * every chunk of bytes, comments included (a sign of life while a model thinks).
  */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  onChunk?: () => void,
+): AsyncGenerator<SseMessage> {
   const ready: SseMessage[] = [];
   let unframedLines: string[] = [];
   const flushUnframed = () => {
@@ -44,6 +48,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      onChunk?.();
       parser.feed(decoder.decode(value, { stream: true }));
       yield* ready.splice(0);
     }

@@ -13,35 +13,73 @@ export interface StreamRequest {
   headers: Record<string, string>;
   body: unknown;
   signal: AbortSignal;
+  /** See CompletionRequest.idleTimeoutMs. */
+  idleTimeoutMs?: number;
 }
 
 /**
  * POSTs `body` and yields the SSE messages of the answer. HTTP errors become ProviderErrors, network
- * failures PROVIDER_UNAVAILABLE, and an abort rejects with `signal.reason`.
+ * failures PROVIDER_UNAVAILABLE, silence beyond `idleTimeoutMs` PROVIDER_TIMEOUT, and an abort rejects
+ * with `signal.reason`.
  */
 export async function* streamRequest(request: StreamRequest): AsyncGenerator<SseMessage> {
-  const { provider, signal, fetch: fetchImplementation } = request;
-  let response: Response;
+  const { provider, fetch: fetchImplementation } = request;
+  const watchdog = new IdleWatchdog(request.idleTimeoutMs);
+  const signal = watchdog.guard(request.signal);
   try {
-    response = await fetchImplementation(request.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", ...request.headers },
-      body: JSON.stringify(request.body),
-      signal,
-    });
-  } catch (error) {
-    throw transportError(provider, error, signal);
+    let response: Response;
+    try {
+      response = await fetchImplementation(request.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", ...request.headers },
+        body: JSON.stringify(request.body),
+        signal,
+      });
+    } catch (error) {
+      throw transportError(provider, error, request.signal, watchdog);
+    }
+    if (!response.ok) {
+      const error = await providerErrorFromResponse(provider, response);
+      request.signal.throwIfAborted();
+      throw error;
+    }
+    if (!response.body) throw streamEndedEarly(provider);
+    try {
+      yield* readServerSentEvents(response.body, () => watchdog.alive());
+    } catch (error) {
+      throw transportError(provider, error, request.signal, watchdog);
+    }
+  } finally {
+    watchdog.stop();
   }
-  if (!response.ok) {
-    const error = await providerErrorFromResponse(provider, response);
-    signal.throwIfAborted();
-    throw error;
+}
+
+/** Aborts the call when nothing has arrived for `timeoutMs`; every chunk of bytes resets it. */
+class IdleWatchdog {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly timeoutMs: number | undefined) {
+    if (timeoutMs === undefined) return;
+    this.timer = setTimeout(() => this.controller.abort(new Error("provider idle")), timeoutMs);
+    this.timer.unref();
   }
-  if (!response.body) throw streamEndedEarly(provider);
-  try {
-    yield* readServerSentEvents(response.body);
-  } catch (error) {
-    throw transportError(provider, error, signal);
+
+  get fired(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** The caller's signal, also aborted by this watchdog. */
+  guard(signal: AbortSignal): AbortSignal {
+    return this.timer ? AbortSignal.any([signal, this.controller.signal]) : signal;
+  }
+
+  alive(): void {
+    this.timer?.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
   }
 }
 
@@ -89,8 +127,20 @@ export function streamEndedEarly(provider: ProviderId): ProviderError {
   });
 }
 
-function transportError(provider: ProviderId, error: unknown, signal: AbortSignal): unknown {
+function transportError(
+  provider: ProviderId,
+  error: unknown,
+  signal: AbortSignal,
+  watchdog: IdleWatchdog,
+): unknown {
   if (signal.aborted) return signal.reason;
+  if (watchdog.fired) {
+    return new ProviderError({
+      code: "PROVIDER_TIMEOUT",
+      provider,
+      message: `${PROVIDER_NAMES[provider]} sent nothing for ${Math.round((watchdog.timeoutMs ?? 0) / 1000)} seconds`,
+    });
+  }
   if (error instanceof ProviderError) return error;
   const cause = error instanceof Error && isRecord(error.cause) ? error.cause.code : undefined;
   return new ProviderError({

@@ -38,6 +38,11 @@ export interface CompletionRequest {
   temperature?: number;
   /** Not sent when undefined, except for Anthropic, which requires `max_tokens` (a default applies). */
   maxOutputTokens?: number;
+  /**
+   * How long the connection may stay silent (no byte at all; the provider's pings count as life) before
+   * the call fails with PROVIDER_TIMEOUT. Undefined: no limit.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -80,6 +85,8 @@ export type ProviderErrorCode =
   | "PROVIDER_AUTH"
   | "PROVIDER_RATE_LIMITED"
   | "PROVIDER_UNAVAILABLE"
+  /** The provider stopped sending anything (PROVIDER_IDLE_TIMEOUT_MS). */
+  | "PROVIDER_TIMEOUT"
   | "CONTEXT_TOO_LONG"
   | "PROVIDER_BAD_REQUEST"
   | "PROVIDER_ERROR";
