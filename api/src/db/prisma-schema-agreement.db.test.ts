@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
+import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 
 /** One scalar field of schema.prisma, reduced to what the database must agree with. */
 interface PrismaColumn {
@@ -123,6 +124,7 @@ describe("prisma/schema.prisma and the migrated database", () => {
       "ApiKey",
       "Assistant",
       "Chat",
+      "FirstAccount",
       "Message",
       "PromptTemplate",
       "Session",
@@ -187,7 +189,8 @@ describe("prisma/schema.prisma and the migrated database", () => {
       where: { id: chat.id },
       include: { messages: true, usage: true },
     });
-    expect(loaded.title).toBe("New Conversation");
+    // The column default is the one default title the API and the PWA know.
+    expect(loaded.title).toBe(DEFAULT_CHAT_TITLE);
     expect(loaded.temperature?.toString()).toBe("0.55");
     expect(loaded.messages[0]?.content).toBe("Grüße 👋");
     expect(loaded.messages[0]?.status).toBe("complete");

@@ -1,18 +1,19 @@
 import pLimit from "p-limit";
+import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
-import { parseModelId } from "../providers/catalogue.js";
+import { type ModelInfo, parseModelId } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
+import { streamWithRetry } from "../providers/retry.js";
 import { cheapModelFor } from "../providers/title-model.js";
 import type { TokenUsage } from "../providers/types.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
-
-export const DEFAULT_CHAT_TITLE = "New Conversation";
 
 const TITLE_PROMPT =
   "Write a short title (at most six words) for the conversation below, in its language. " +
   "Answer with the title only, without quotes or final punctuation.";
 const EXCERPT_CHARS = 1_500;
+const TITLE_TIMEOUT_MS = 30_000;
 /**
  * Titles are not urgent: a few at a time, so that many new chats at once (a team starting its day)
  * neither compete with the answers being streamed nor run into the provider's rate limit.
@@ -41,6 +42,8 @@ export class TitleGenerator {
       registry: ProviderRegistry;
       logger: Logger;
       titleModel?: string;
+      /** PROVIDER_IDLE_TIMEOUT_MS. */
+      providerIdleTimeoutMs?: number;
     },
   ) {}
 
@@ -51,35 +54,30 @@ export class TitleGenerator {
 
   private async write(request: TitleRequest): Promise<string | null> {
     const { prisma, registry, logger } = this.options;
+    let called: { model: ModelInfo; prompt: string } | null = null;
+    let text = "";
+    let usage: TokenUsage | null = null;
     try {
       const modelId = this.modelFor(request.chatModelId);
       const { adapter, model } = registry.resolve(modelId);
       const conversation = `User: ${request.question.slice(0, EXCERPT_CHARS)}\n\nAssistant: ${request.answer.slice(0, EXCERPT_CHARS)}`;
-      let text = "";
-      let usage: TokenUsage | null = null;
-      const signal = AbortSignal.timeout(30_000);
-      const stream = adapter.stream(
+      called = { model, prompt: TITLE_PROMPT + conversation };
+      const stream = streamWithRetry(
+        adapter,
         {
           model: model.providerModel,
           system: TITLE_PROMPT,
           messages: [{ role: "user", content: conversation }],
           temperature: model.supportsTemperature ? 0.3 : undefined,
           maxOutputTokens: 30,
+          idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
-        signal,
+        AbortSignal.timeout(TITLE_TIMEOUT_MS),
       );
       for await (const event of stream) {
         if (event.type === "delta") text += event.text;
         else usage = event.usage;
       }
-      await recordUsage(prisma, {
-        userId: request.userId,
-        chatId: request.chatId,
-        messageId: null,
-        model,
-        purpose: "title",
-        usage: usage ?? estimateUsage(TITLE_PROMPT + conversation, text),
-      });
       const title = cleanTitle(text);
       if (!title) return null;
       // Only replace the default: the user may have renamed the chat meanwhile.
@@ -91,6 +89,20 @@ export class TitleGenerator {
     } catch (error) {
       logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
       return null;
+    } finally {
+      // A call that produced something is paid for, also when it failed half-way.
+      if (called && (usage || text)) {
+        await recordUsage(prisma, {
+          userId: request.userId,
+          chatId: request.chatId,
+          messageId: null,
+          model: called.model,
+          purpose: "title",
+          usage: usage ?? estimateUsage(called.prompt, text),
+        }).catch((error: unknown) =>
+          logger.warn({ err: error, chatId: request.chatId }, "could not record usage"),
+        );
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { ModelInfo } from "../providers/catalogue.js";
 import { costUsd } from "../providers/cost.js";
 import type { TokenUsage } from "../providers/types.js";
@@ -14,25 +14,36 @@ export interface UsageRecord {
   usage: TokenUsage;
 }
 
-/** One row in chat_token_usage per provider call, with its cost by the model's prices. */
+/**
+ * One row in chat_token_usage per provider call, with its cost by the model's prices. A call is paid
+ * for whatever happened to its chat: when the chat or message was deleted meanwhile, the row is kept
+ * without them rather than lost to the foreign key.
+ */
 export async function recordUsage(prisma: PrismaClient, record: UsageRecord): Promise<void> {
+  try {
+    await prisma.tokenUsage.create({ data: usageRow(record) });
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003")) throw error;
+    await prisma.tokenUsage.create({ data: usageRow({ ...record, chatId: null, messageId: null }) });
+  }
+}
+
+function usageRow(record: UsageRecord) {
   const { usage, model } = record;
-  await prisma.tokenUsage.create({
-    data: {
-      userId: record.userId,
-      chatId: record.chatId,
-      messageId: record.messageId,
-      model: model.id,
-      provider: model.provider,
-      purpose: record.purpose,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
-      cachedTokens: usage.cachedTokens,
-      reasoningTokens: usage.reasoningTokens,
-      totalTokens: usage.promptTokens + usage.completionTokens,
-      estimatedCost: costUsd(model.prices, usage).toFixed(10),
-    },
-  });
+  return {
+    userId: record.userId,
+    chatId: record.chatId,
+    messageId: record.messageId,
+    model: model.id,
+    provider: model.provider,
+    purpose: record.purpose,
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    cachedTokens: usage.cachedTokens,
+    reasoningTokens: usage.reasoningTokens,
+    totalTokens: usage.promptTokens + usage.completionTokens,
+    estimatedCost: costUsd(model.prices, usage).toFixed(10),
+  };
 }
 
 /**
