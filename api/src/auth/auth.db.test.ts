@@ -13,11 +13,18 @@ const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToke
 const REFRESH = `mutation($token: String) { refreshToken(refreshToken: $token) { accessToken refreshToken user { id } } }`;
 const ME = `{ me { id username email isAdmin } }`;
 
+const GRACE_SECONDS = 1;
+const pastTheGraceWindow = () => new Promise((resolve) => setTimeout(resolve, GRACE_SECONDS * 1000 + 300));
+
 let app: TestApp;
 let first: SignedIn & { password: string };
 
 beforeAll(async () => {
-  app = await startTestApp({ AUTH_RATE_LIMIT_PER_ACCOUNT: "3", AUTH_RATE_LIMIT_PER_IP: "1000" });
+  app = await startTestApp({
+    AUTH_RATE_LIMIT_PER_ACCOUNT: "3",
+    AUTH_RATE_LIMIT_PER_IP: "1000",
+    REFRESH_TOKEN_REUSE_GRACE_SECONDS: String(GRACE_SECONDS),
+  });
   first = await registerUser(app, "first");
 });
 afterAll(() => app?.close());
@@ -87,19 +94,55 @@ describe("accounts", () => {
 });
 
 describe("tokens", () => {
-  it("rotates refresh tokens; reusing a rotated one ends the whole session, newer tokens included", async () => {
+  it("rotates refresh tokens; reusing a rotated one after the grace window ends the whole session, newer tokens included", async () => {
     const user = await registerUser(app, "rotate");
     const rotated = await app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken });
     expect(rotated.errors).toBeUndefined();
     const newer = rotated.data!.refreshToken;
     expect(newer.refreshToken).not.toBe(user.refreshToken);
 
+    await pastTheGraceWindow();
     const reuse = await app.gql(REFRESH, { token: user.refreshToken });
     expect(codeOf(reuse)).toBe("UNAUTHENTICATED");
     const newerAfterReuse = await app.gql(REFRESH, { token: newer.refreshToken });
     expect(codeOf(newerAfterReuse)).toBe("UNAUTHENTICATED");
     const accessAfterReuse = await app.gql(ME, {}, { token: newer.accessToken });
     expect(codeOf(accessAfterReuse)).toBe("UNAUTHENTICATED");
+  });
+
+  it("two refreshes of one session at once (two tabs) both get the same new pair; the session lives on", async () => {
+    const user = await registerUser(app, "two_tabs");
+    const [one, two] = await Promise.all([
+      app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken }),
+      app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken }),
+    ]);
+    expect([one.errors, two.errors]).toEqual([undefined, undefined]);
+    expect(one.data!.refreshToken.refreshToken).toBe(two.data!.refreshToken.refreshToken);
+    for (const tab of [one, two]) {
+      expect((await app.gql(ME, {}, { token: tab.data!.refreshToken.accessToken })).errors).toBeUndefined();
+    }
+    const next = await app.gql(REFRESH, { token: one.data!.refreshToken.refreshToken });
+    expect(next.errors).toBeUndefined();
+  });
+
+  it("a replaced token presented again within the grace window gets the same new pair, not a sign-out", async () => {
+    const user = await registerUser(app, "lost_response");
+    const rotated = await app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken });
+    // The response was lost on the way; the client tries again with the token it still has.
+    const again = await app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.refreshToken.refreshToken).toBe(rotated.data!.refreshToken.refreshToken);
+    const session = await app.database.prisma.session.findFirstOrThrow({ where: { userId: user.user.id } });
+    expect(session.revokedAt).toBeNull();
+    // Only the token just replaced: an older one is a reuse even within the window.
+    const third = await app.gql<{ refreshToken: SignedIn }>(REFRESH, {
+      token: rotated.data!.refreshToken.refreshToken,
+    });
+    expect(third.errors).toBeUndefined();
+    expect(codeOf(await app.gql(REFRESH, { token: user.refreshToken }))).toBe("UNAUTHENTICATED");
+    expect(codeOf(await app.gql(REFRESH, { token: third.data!.refreshToken.refreshToken }))).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   it("refreshes from the cookie when no argument is given", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
-import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient, type Session, type User } from "../generated/prisma/client.js";
 import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
 import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
@@ -25,9 +25,6 @@ export interface RegisterInput {
   password: string;
 }
 
-// Serialises sign-ups so that exactly one "first account" becomes admin.
-const FIRST_ACCOUNT_LOCK = 7_253_000_002;
-
 const unauthenticated = (message: string) => new UnauthenticatedError(message);
 
 /** Accounts and sessions: plain functions over the database, no GraphQL. */
@@ -36,7 +33,11 @@ export class AuthService {
     private readonly prisma: PrismaClient,
     private readonly signer: TokenSigner,
     private readonly limiter: AuthRateLimiter,
-    private readonly options: { allowRegistration: boolean },
+    private readonly options: {
+      allowRegistration: boolean;
+      /** How long after a rotation the replaced refresh token still gets the new pair (0: never). */
+      reuseGraceSeconds: number;
+    },
   ) {}
 
   async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
@@ -48,18 +49,30 @@ export class AuthService {
     await this.assertAvailable(username, email);
     const passwordHash = await hashPassword(input.password);
     try {
-      const user = await this.prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`select pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`);
-        const isFirst = (await tx.user.count()) === 0;
-        return tx.user.create({ data: { username, email, passwordHash, isAdmin: isFirst } });
-      });
-      return this.startSession(user, client);
+      return this.startSession(await this.createAccount(username, email, passwordHash), client);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
         throw new ConflictError("This username or e-mail address is already registered");
       }
       throw error;
     }
+  }
+
+  /**
+   * One statement: whoever claims the single app_first_account row is the first account and becomes
+   * admin. Sign-ups run side by side (no lock, no interactive transaction); only two sign-ups on an
+   * empty server wait a moment for each other, on that row.
+   */
+  private async createAccount(username: string, email: string, passwordHash: string): Promise<User> {
+    const id = randomUUID();
+    await this.prisma.$executeRaw`
+      with claim as (
+        insert into app_first_account (claimed, user_id) values (true, ${id}::uuid)
+        on conflict do nothing returning user_id
+      )
+      insert into app_users (id, username, email, password_hash, is_admin)
+      values (${id}::uuid, ${username}, ${email}, ${passwordHash}, exists (select 1 from claim))`;
+    return this.prisma.user.findUniqueOrThrow({ where: { id } });
   }
 
   async login(login: string, password: string, client: ClientInfo): Promise<AuthResult> {
@@ -77,36 +90,45 @@ export class AuthService {
     return this.startSession(user, client);
   }
 
-  /** Exchanges a refresh token for a new pair. A token used twice ends its whole session. */
+  /**
+   * Exchanges a refresh token for a new pair. A token used twice ends its whole session — except
+   * within a few seconds of its rotation (two tabs refreshing at once, a response lost on the way):
+   * then it gets the same new pair again.
+   */
   async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
     const claims = await this.signer.verifyRefresh(refreshToken).catch((error: unknown) => {
-      throw unauthenticated(
+      throw new UnauthenticatedError(
         error instanceof TokenInvalidError ? error.message : "The refresh token is invalid",
       );
     });
-    const session = await this.prisma.session.findUnique({
-      where: { id: claims.sessionId },
-      include: { user: true },
-    });
-    if (
-      !session ||
-      session.userId !== claims.userId ||
-      session.revokedAt ||
-      session.expiresAt <= new Date()
-    ) {
-      throw unauthenticated("This session has ended; please sign in again");
+    const tokenHash = hashToken(refreshToken);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const session = await this.prisma.session.findUnique({
+        where: { id: claims.sessionId },
+        include: { user: true },
+      });
+      if (
+        !session ||
+        session.userId !== claims.userId ||
+        session.revokedAt ||
+        session.expiresAt <= new Date() ||
+        !session.user.isActive ||
+        session.user.tokenVersion !== claims.tokenVersion
+      ) {
+        throw new UnauthenticatedError("This session has ended; please sign in again");
+      }
+      if (claims.generation === session.generation && tokenHash === session.refreshTokenHash) {
+        const next = await this.rotate(session, session.user, client);
+        if (next) return next;
+        continue; // rotated by a concurrent refresh a moment ago: the grace window applies
+      }
+      if (this.isWithinGrace(session, claims.generation, tokenHash)) {
+        return this.currentPair(session, session.user);
+      }
+      break;
     }
-    if (!session.user.isActive || session.user.tokenVersion !== claims.tokenVersion) {
-      throw unauthenticated("This session has ended; please sign in again");
-    }
-    const isCurrent =
-      claims.generation === session.generation && hashToken(refreshToken) === session.refreshTokenHash;
-    const next = isCurrent ? await this.rotate(session.id, claims.generation, session.user, client) : null;
-    if (!next) {
-      await this.revokeSession(session.id, "reuse");
-      throw unauthenticated("This refresh token was already used; the session was ended for safety");
-    }
-    return next;
+    await this.revokeSession(claims.sessionId, "reuse");
+    throw new UnauthenticatedError("This refresh token was already used; the session was ended for safety");
   }
 
   /** Resolves an access token to the signed-in user; throws UNAUTHENTICATED with the reason. */
@@ -239,26 +261,55 @@ export class AuthService {
   }
 
   /** Moves the session to the next generation; null when another request rotated it first. */
-  private async rotate(sessionId: string, generation: number, user: User, client: ClientInfo) {
-    const claims = {
-      userId: user.id,
-      sessionId,
-      generation: generation + 1,
-      tokenVersion: user.tokenVersion,
-    };
-    const refresh = await this.signer.signRefresh(claims);
+  private async rotate(session: Session, user: User, client: ClientInfo) {
+    const generation = session.generation + 1;
+    const rotatedAt = new Date();
+    const refresh = await this.signer.signRefresh(
+      { userId: user.id, sessionId: session.id, generation, tokenVersion: user.tokenVersion },
+      rotatedAt,
+    );
     const { count } = await this.prisma.session.updateMany({
-      where: { id: sessionId, generation, revokedAt: null },
+      where: { id: session.id, generation: session.generation, revokedAt: null },
       data: {
-        generation: generation + 1,
+        generation,
         refreshTokenHash: hashToken(refresh.token),
+        previousTokenHash: session.refreshTokenHash,
+        rotatedAt,
         expiresAt: refresh.expiresAt,
-        lastUsedAt: new Date(),
+        lastUsedAt: rotatedAt,
         ipAddress: client.ip.slice(0, 64),
       },
     });
     if (count !== 1) return null;
-    return this.withAccessToken(user, sessionId, refresh);
+    return this.withAccessToken(user, session.id, refresh);
+  }
+
+  /** The token the last rotation replaced, presented again within the grace window. */
+  private isWithinGrace(session: Session, generation: number, tokenHash: string): boolean {
+    return (
+      generation === session.generation - 1 &&
+      tokenHash === session.previousTokenHash &&
+      session.rotatedAt !== null &&
+      Date.now() - session.rotatedAt.getTime() <= this.options.reuseGraceSeconds * 1000
+    );
+  }
+
+  /** The pair the last rotation handed out, signed again (the very same refresh token). */
+  private async currentPair(session: Session, user: User): Promise<AuthResult> {
+    const refresh = await this.signer.signRefresh(
+      {
+        userId: user.id,
+        sessionId: session.id,
+        generation: session.generation,
+        tokenVersion: user.tokenVersion,
+      },
+      session.rotatedAt ?? new Date(),
+    );
+    // Only the token whose hash is stored is the session's: anything else is not handed out.
+    if (hashToken(refresh.token) !== session.refreshTokenHash) {
+      throw new UnauthenticatedError("This session has ended; please sign in again");
+    }
+    return this.withAccessToken(user, session.id, refresh);
   }
 
   private async revokeSession(sessionId: string, reason: string) {

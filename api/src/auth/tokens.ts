@@ -38,11 +38,17 @@ export class TokenSigner {
     );
   }
 
-  signRefresh(claims: RefreshClaims): Promise<SignedToken> {
+  /**
+   * The refresh token of one generation of a session. Signing the same claims with the same
+   * `issuedAt` again gives the very same token (HS256 is deterministic and its id is the session's
+   * generation), so a rotation can be answered twice without storing the token itself.
+   */
+  signRefresh(claims: RefreshClaims, issuedAt = new Date()): Promise<SignedToken> {
     return this.sign(
       { typ: "refresh", sid: claims.sessionId, gen: claims.generation, ver: claims.tokenVersion },
       claims.userId,
       this.refreshTtlSeconds,
+      { issuedAt, jti: `${claims.sessionId}.${claims.generation}` },
     );
   }
 
@@ -69,14 +75,16 @@ export class TokenSigner {
     claims: Record<string, unknown>,
     subject: string,
     ttlSeconds: number,
+    { issuedAt = new Date(), jti = randomUUID() }: { issuedAt?: Date; jti?: string } = {},
   ): Promise<SignedToken> {
-    const expiresAt = new Date(Math.floor(Date.now() / 1000 + ttlSeconds) * 1000);
+    const issuedAtSeconds = Math.floor(issuedAt.getTime() / 1000);
+    const expiresAt = new Date((issuedAtSeconds + ttlSeconds) * 1000);
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
       .setSubject(subject)
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setJti(randomUUID())
+      .setIssuedAt(issuedAtSeconds)
+      .setJti(jti)
       .setExpirationTime(expiresAt)
       .sign(this.secret);
     return { token, expiresAt };
