@@ -1,9 +1,10 @@
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import type { AnswerGenerator } from "../messages/answer-generator.js";
-import { DEFAULT_CHAT_TITLE } from "../messages/title-generator.js";
+import type { AnswerControl } from "../messages/answer-control.js";
+import { MAX_WRITE_ATTEMPTS } from "../messages/chat-writes.js";
 import { assertKnownModel } from "../models/known-model.js";
+import { DEFAULT_CHAT_TITLE } from "./default-title.js";
 
 export interface ChatInput {
   title?: string | null;
@@ -16,7 +17,7 @@ export interface ChatInput {
 export class ChatService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly generator: AnswerGenerator,
+    private readonly answers: AnswerControl,
   ) {}
 
   /** The user's chat, or NOT_FOUND (also for other users' chats: no hint that it exists). */
@@ -81,11 +82,25 @@ export class ChatService {
     });
   }
 
+  /**
+   * Deletes the chat once its answers have stopped, on whichever replica they were generated (their
+   * partial text is saved and their cost recorded first). An answer started meanwhile moves the
+   * chat's message version on, and the round repeats.
+   */
   async delete(userId: string, chatId: string): Promise<boolean> {
-    await this.findOwned(userId, chatId);
-    this.generator.stopChat(chatId);
-    await this.prisma.chat.delete({ where: { id: chatId } });
-    return true;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const chat = await this.findOwned(userId, chatId);
+      const streaming = await this.prisma.message.findMany({
+        where: { chatId, status: "streaming" },
+        select: { id: true, status: true },
+      });
+      await Promise.all(streaming.map((message) => this.answers.stop(message)));
+      const { count } = await this.prisma.chat.deleteMany({
+        where: { id: chatId, messageVersion: chat.messageVersion },
+      });
+      if (count === 1) return true;
+    }
+    throw new ConflictError("The chat is changing right now; please try again");
   }
 
   private async validate(userId: string, input: ChatInput) {

@@ -41,6 +41,8 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(7),
+  /** For this long after a rotation, the replaced refresh token gets the same new pair instead of ending the session. */
+  REFRESH_TOKEN_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   ALLOW_REGISTRATION: booleanFlag(true),
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
@@ -69,6 +71,8 @@ const envSchema = z.object({
     .string()
     .default(path.resolve(apiRoot, "../pwa/src/gql/persisted-documents.json")),
 
+  /** A provider connection silent for this long (no token, no ping) fails the answer with PROVIDER_TIMEOUT. */
+  PROVIDER_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   DEFAULT_MODEL: z.string().default("openai/gpt-5.1"),
   DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
   TITLE_MODEL: z.string().optional(),

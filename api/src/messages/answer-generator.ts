@@ -6,6 +6,8 @@ import { streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
+import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "./answer-lease.js";
+import { AnswerSaves } from "./answer-saves.js";
 
 export interface GenerationRequest {
   userId: string;
@@ -51,18 +53,30 @@ export interface AnswerGeneratorOptions {
   /** How often the growing answer is written while streaming (default 1 s). */
   saveIntervalMs?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** PROVIDER_IDLE_TIMEOUT_MS; undefined: no limit. */
+  providerIdleTimeoutMs?: number;
+  lease?: Partial<AnswerLeaseTimes>;
+  /** Pauses between attempts of the final save (tests shorten them). */
+  finalSaveDelaysMs?: readonly number[];
 }
+
+// Postgres text cannot hold NUL; a model that emits one must not make the answer unsavable.
+const NUL = String.fromCharCode(0);
 
 /**
  * Generates answers on the server, independent of any client connection: streams from the provider,
- * publishes every delta to the bus, saves the text about once a second and once at the end, records
- * usage, and ends with a final status.
+ * publishes every delta to the bus, saves the text about once a second and once at the end (retried),
+ * records usage, and ends with a final status. While it runs, it renews the answers' leases, so that
+ * no other replica takes them for abandoned.
  */
 export class AnswerGenerator {
   private readonly active = new Map<string, ActiveGeneration>();
   private readonly observers: AnswerObserver[] = [];
+  private readonly lease: AnswerLeaseTimes;
+  private leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AnswerGeneratorOptions) {
+    this.lease = { ...DEFAULT_LEASE_TIMES, ...options.lease };
     options.bus.onStopRequest((messageId) => this.stopLocal(messageId, "stopped"));
   }
 
@@ -70,20 +84,28 @@ export class AnswerGenerator {
     this.observers.push(observer);
   }
 
-  /** Starts generating; resolves once subscribers can follow the answer, not when it is done. */
-  async start(request: GenerationRequest): Promise<void> {
-    await this.options.bus.open(request.assistantMessageId);
-    const controller = new AbortController();
+  /** The lease a new answer row starts with; the generator renews it from then on. */
+  newLease(): Date {
+    return new Date(Date.now() + this.lease.durationMs);
+  }
+
+  /** Starts generating; returns once subscribers can follow the answer, not when it is done. */
+  start(request: GenerationRequest): void {
+    const messageId = request.assistantMessageId;
     const generation: ActiveGeneration = {
       chatId: request.chatId,
-      controller,
+      controller: new AbortController(),
       abortStatus: "stopped",
       done: Promise.resolve(),
     };
+    this.active.set(messageId, generation);
+    this.options.bus.open(messageId);
+    this.keepLeases();
     generation.done = this.run(request, generation)
-      .catch((error: unknown) => this.options.logger.error({ err: error }, "answer generation crashed"))
-      .finally(() => this.active.delete(request.assistantMessageId));
-    this.active.set(request.assistantMessageId, generation);
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error, messageId }, "answer generation crashed"),
+      )
+      .finally(() => this.active.delete(messageId));
   }
 
   /** Resolves when the answer (if generated here) has its final state saved. */
@@ -108,13 +130,6 @@ export class AnswerGenerator {
     return true;
   }
 
-  /** Stops every answer of a chat generated here (the chat is being deleted). */
-  stopChat(chatId: string): void {
-    for (const [messageId, generation] of this.active) {
-      if (generation.chatId === chatId) this.stopLocal(messageId);
-    }
-  }
-
   /**
    * Lets running answers finish for up to `graceMs`, then saves what is left as INTERRUPTED.
    * Used on shutdown.
@@ -131,33 +146,42 @@ export class AnswerGenerator {
     }
   }
 
+  close(): void {
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  /** One renewal for all answers generated here, while there are any. */
+  private keepLeases(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => {
+      if (this.active.size === 0) return this.close();
+      const ids = [...this.active.keys()];
+      this.options.prisma.message
+        .updateMany({
+          where: { id: { in: ids }, status: "streaming" },
+          data: { leaseExpiresAt: this.newLease() },
+        })
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not renew answer leases"));
+    }, this.lease.renewEveryMs);
+    this.leaseTimer.unref();
+  }
+
   private async run(request: GenerationRequest, generation: ActiveGeneration): Promise<void> {
     const { prisma, registry, bus, logger } = this.options;
     const messageId = request.assistantMessageId;
+    const saves = new AnswerSaves(prisma, messageId, logger, this.options.finalSaveDelaysMs);
     let content = "";
     let usage: TokenUsage | null = null;
     let model: ModelInfo | null = null;
     let status: FinalStatus = "complete";
     let failure: { code: string; message: string } | null = null;
 
-    // Saves are chained so that a periodic save can never land after the final one.
-    let saving = Promise.resolve();
     let savedLength = 0;
-    const save = (data: Parameters<PrismaClient["message"]["update"]>[0]["data"]) => {
-      saving = saving
-        .then(() =>
-          prisma.message.update({ where: { id: messageId }, data: { ...data, updatedAt: new Date() } }),
-        )
-        .then(
-          () => {},
-          (error: unknown) => logger.warn({ err: error, messageId }, "could not save the answer"),
-        );
-      return saving;
-    };
     const timer = setInterval(() => {
       if (content.length === savedLength) return;
       savedLength = content.length;
-      void save({ content });
+      saves.progress(content);
     }, this.options.saveIntervalMs ?? 1_000);
 
     try {
@@ -172,6 +196,7 @@ export class AnswerGenerator {
           system: request.system,
           messages: request.history,
           temperature: request.temperature,
+          idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
         generation.controller.signal,
         {
@@ -185,12 +210,13 @@ export class AnswerGenerator {
       );
       for await (const event of stream) {
         if (event.type === "delta") {
-          if (!content && event.text) {
+          const text = event.text.replaceAll(NUL, "");
+          if (!content && text) {
             const seconds = (performance.now() - calledAt) / 1000;
             for (const observer of this.observers) observer.firstToken(provider, seconds);
           }
-          content += event.text;
-          await bus.append(messageId, event.text);
+          content += text;
+          bus.append(messageId, text);
         } else {
           usage = event.usage;
         }
@@ -211,31 +237,68 @@ export class AnswerGenerator {
       clearInterval(timer);
     }
 
-    await save({ content, status, errorCode: failure?.code ?? null, errorMessage: failure?.message ?? null });
-    await prisma.chat
-      .update({ where: { id: request.chatId }, data: { updatedAt: new Date() } })
-      .catch(() => {}); // the chat may have been deleted meanwhile
-    let recordedUsage: TokenUsage | null = null;
-    if (model && (usage || content)) {
-      const prompt = [request.system ?? "", ...request.history.map((turn) => turn.content)].join("\n");
-      recordedUsage = usage ?? estimateUsage(prompt, content);
-      await recordUsage(prisma, {
-        userId: request.userId,
-        chatId: request.chatId,
-        messageId,
-        model,
-        purpose: "chat",
-        usage: recordedUsage,
-      }).catch((error: unknown) => logger.warn({ err: error, messageId }, "could not record usage"));
-    }
+    const saved = await this.saveFinal(saves, content, status, failure);
+    const recordedUsage = await this.recordCall(request, model, usage, content);
     const outcome = {
-      status,
+      status: saved.status,
       provider: model?.provider ?? null,
       usage: recordedUsage,
-      errorCode: failure?.code ?? null,
+      errorCode: saved.failure?.code ?? null,
     };
     for (const observer of this.observers) observer.finished(outcome);
     await bus.end(messageId);
-    if (status === "complete") request.onComplete?.(content);
+    await prisma.chat
+      .update({ where: { id: request.chatId }, data: { updatedAt: new Date() } })
+      .catch(() => {}); // the chat may have been deleted meanwhile
+    if (saved.status === "complete") request.onComplete?.(content);
+  }
+
+  /**
+   * Writes the final state, retried. If that keeps failing, the answer is at least marked FAILED with a
+   * code (its text stays as last saved); if even that fails, the lease runs out and recovery settles it.
+   */
+  private async saveFinal(
+    saves: AnswerSaves,
+    content: string,
+    status: FinalStatus,
+    failure: { code: string; message: string } | null,
+  ) {
+    const final = { status, errorCode: failure?.code ?? null, errorMessage: failure?.message ?? null };
+    const result = await saves.final({ content, ...final, leaseExpiresAt: null });
+    if (result !== "failed") return { status, failure };
+    const unsaved = { code: "INTERNAL", message: "The answer could not be saved" };
+    await saves.final({
+      status: "failed",
+      errorCode: unsaved.code,
+      errorMessage: unsaved.message,
+      leaseExpiresAt: null,
+    });
+    return { status: "failed" as const, failure: unsaved };
+  }
+
+  /** Every provider call that produced something is paid for, whatever became of the answer. */
+  private async recordCall(
+    request: GenerationRequest,
+    model: ModelInfo | null,
+    usage: TokenUsage | null,
+    content: string,
+  ): Promise<TokenUsage | null> {
+    if (!model || (!usage && !content)) return null;
+    const prompt = [request.system ?? "", ...request.history.map((turn) => turn.content)].join("\n");
+    const recorded = usage ?? estimateUsage(prompt, content);
+    await recordUsage(this.options.prisma, {
+      userId: request.userId,
+      chatId: request.chatId,
+      messageId: request.assistantMessageId,
+      model,
+      purpose: "chat",
+      usage: recorded,
+    }).catch((error: unknown) =>
+      this.options.logger.warn(
+        { err: error, messageId: request.assistantMessageId },
+        "could not record usage",
+      ),
+    );
+    return recorded;
   }
 }

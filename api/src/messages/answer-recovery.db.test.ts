@@ -5,7 +5,6 @@ import { loadConfig } from "../config/env.js";
 import { createLogger } from "../observability/logger.js";
 import { readProviderSettings } from "../providers/settings.js";
 import { assembleApp } from "../server/start.js";
-import { recoverInterruptedAnswers } from "./interrupted-recovery.js";
 
 let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
 
@@ -51,16 +50,5 @@ describe("crash recovery", () => {
     await app.services.close();
     const after = await database.prisma.message.findUniqueOrThrow({ where: { id: orphan.id } });
     expect(after).toMatchObject({ status: "interrupted", content: "Halb fertig" });
-  });
-
-  it("with replicas (Redis), only answers no replica has saved for a minute are interrupted", async () => {
-    const stale = await streamingAnswer(new Date(Date.now() - 5 * 60_000));
-    const live = await streamingAnswer(new Date());
-    await recoverInterruptedAnswers(database.prisma, { sharedWithReplicas: true });
-    const statuses = await database.prisma.message.findMany({ where: { id: { in: [stale.id, live.id] } } });
-    expect(Object.fromEntries(statuses.map((message) => [message.id, message.status]))).toEqual({
-      [stale.id]: "interrupted",
-      [live.id]: "streaming",
-    });
   });
 });

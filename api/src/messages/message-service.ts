@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ChatService } from "../chats/chat-service.js";
-import type { AppConfig } from "../config/env.js";
+import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { isUuid } from "../db/uuid.js";
-import { BadInputError, NotFoundError } from "../errors/app-errors.js";
+import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { assertKnownModel } from "../models/known-model.js";
-import type { ProviderRegistry } from "../providers/registry.js";
-import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
-import { followAnswer } from "../streaming/follow-answer.js";
+import type { AnswerControl } from "./answer-control.js";
 import type { AnswerGenerator } from "./answer-generator.js";
-import { buildHistory } from "./history.js";
-import { DEFAULT_CHAT_TITLE, type TitleGenerator } from "./title-generator.js";
+import type { AnswerStarter, ChatSettings } from "./answer-starter.js";
+import { MAX_WRITE_ATTEMPTS, timeAfter, writeIfUnchanged } from "./chat-writes.js";
 
 export interface SendMessageInput {
   chatId: string;
@@ -31,22 +29,22 @@ export type StreamEvent =
   | { __typename: "MessageCompleted"; message: Message }
   | { __typename: "MessageFailed"; messageId: string; code: string; message: string };
 
-// How long a stop or a blocking send waits for an answer generated elsewhere.
-const ORPHAN_TIMEOUT_MS = 20_000;
-// Used when a model's context window is not known (it always is for catalogue models).
-const FALLBACK_CONTEXT_WINDOW = 8_192;
-
 interface Dependencies {
   prisma: PrismaClient;
-  config: AppConfig;
   chats: ChatService;
   generator: AnswerGenerator;
-  titles: TitleGenerator;
-  registry: ProviderRegistry;
-  bus: AnswerStreamBus;
+  starter: AnswerStarter;
+  control: AnswerControl;
 }
 
-/** Sending, answering, stopping, regenerating and editing messages, and following answers. */
+type ChatWithAssistant = ChatSettings & { messageVersion: number; title: string };
+
+const busy = () => new ConflictError("The chat is changing right now; please try again");
+
+/**
+ * Sending, regenerating and editing messages (each a compare-and-set on the chat, see chat-writes),
+ * stopping answers, and following them.
+ */
 export class MessageService {
   constructor(private readonly deps: Dependencies) {}
 
@@ -64,128 +62,131 @@ export class MessageService {
    * offline outbox) returns the first pair instead of sending again.
    */
   async send(userId: string, input: SendMessageInput): Promise<MessagePair> {
-    const { prisma } = this.deps;
-    const chat = await this.deps.chats.findOwned(userId, input.chatId, { assistant: true });
-    if (input.clientMessageId) {
-      const existing = await this.findByClientId(chat.id, input.clientMessageId);
-      if (existing) return this.awaitIfBlocking(existing, input.stream);
-    }
     if (input.model) assertKnownModel(input.model);
-    const modelId = input.model ?? chat.model ?? chat.assistant?.model ?? this.deps.config.DEFAULT_MODEL;
-    const temperature =
-      input.temperature ??
-      chat.temperature?.toNumber() ??
-      chat.assistant?.temperature ??
-      this.deps.config.DEFAULT_TEMPERATURE;
-
-    const sentAt = new Date();
-    let pair: MessagePair;
-    try {
-      // One batch transaction (ids made here): no interactive transaction holding a connection.
-      const userMessageId = randomUUID();
-      const [userMessage, assistantMessage] = await prisma.$transaction([
-        prisma.message.create({
-          data: {
-            id: userMessageId,
-            chatId: chat.id,
-            role: "user",
-            content: input.content,
-            clientMessageId: input.clientMessageId ?? null,
-            createdAt: sentAt,
-            updatedAt: sentAt,
-          },
-        }),
-        // One millisecond later: the pair keeps its order even within one transaction's now().
-        prisma.message.create({
-          data: answerData(chat.id, userMessageId, modelId, new Date(sentAt.getTime() + 1)),
-        }),
-        prisma.chat.update({ where: { id: chat.id }, data: { updatedAt: sentAt } }),
-      ]);
-      pair = { userMessage, assistantMessage };
-    } catch (error) {
-      // Two identical sends raced; the other one won.
-      if (
-        error instanceof Prisma.PrismaClientKnownRequestError &&
-        error.code === "P2002" &&
-        input.clientMessageId
-      ) {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const chat = await this.chat(userId, input.chatId);
+      if (input.clientMessageId) {
         const existing = await this.findByClientId(chat.id, input.clientMessageId);
         if (existing) return this.awaitIfBlocking(existing, input.stream);
       }
-      throw error;
+      const last = await this.lastMessage(chat.id);
+      const sentAt = timeAfter(last?.createdAt);
+      const userMessageId = randomUUID();
+      let written: [Message, Message] | null;
+      try {
+        written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
+          this.deps.prisma.message.create({
+            data: {
+              id: userMessageId,
+              chatId: chat.id,
+              role: "user",
+              content: input.content,
+              clientMessageId: input.clientMessageId ?? null,
+              createdAt: sentAt,
+              updatedAt: sentAt,
+            },
+          }),
+          // One millisecond later: the pair keeps its order even within one transaction's now().
+          this.deps.prisma.message.create({
+            data: this.answerData(
+              chat.id,
+              userMessageId,
+              this.deps.starter.modelFor(chat, input.model),
+              timeAfter(sentAt),
+            ),
+          }),
+        ]);
+      } catch (error) {
+        // Two identical sends raced and the other one won: the next round returns its pair.
+        if (isUniqueViolation(error) && input.clientMessageId) continue;
+        throw error;
+      }
+      if (!written) continue;
+      const [userMessage, assistantMessage] = written;
+      const pair = await this.start(
+        userId,
+        chat,
+        { userMessage, assistantMessage },
+        {
+          temperature: input.temperature,
+          // The chat's first exchange: title it after the answer (unless the user named it).
+          titleAfter: chat.title === DEFAULT_CHAT_TITLE && !last,
+        },
+      );
+      return this.awaitIfBlocking(pair, input.stream);
     }
-
-    const isFirstAnswer = chat.title === DEFAULT_CHAT_TITLE && !(await this.hasEarlierAnswers(chat.id, pair));
-    await this.startAnswer(userId, chat, pair, modelId, temperature, isFirstAnswer);
-    return this.awaitIfBlocking(pair, input.stream);
+    throw busy();
   }
 
   /** Replaces the chat's last answer with a new one. */
   async regenerate(userId: string, messageId: string): Promise<Message> {
-    const answer = await this.findOwned(userId, messageId);
-    const last = await this.lastMessage(answer.chatId);
-    if (answer.role !== "assistant" || last?.id !== answer.id || !answer.replyToId) {
-      throw new BadInputError("Only the chat's last answer can be regenerated");
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const answer = await this.findOwned(userId, messageId).catch((error: unknown) => {
+        // Replaced by a concurrent regeneration after this one had started deciding.
+        if (attempt > 0 && error instanceof NotFoundError)
+          throw new ConflictError("This answer was replaced meanwhile");
+        throw error;
+      });
+      const chat = await this.chat(userId, answer.chatId);
+      const last = await this.lastMessage(answer.chatId);
+      if (answer.role !== "assistant" || last?.id !== answer.id || !answer.replyToId) {
+        throw new BadInputError("Only the chat's last answer can be regenerated");
+      }
+      await this.deps.control.stop(answer);
+      const userMessage = await this.deps.prisma.message.findUniqueOrThrow({
+        where: { id: answer.replyToId },
+      });
+      const modelId = answer.model ?? this.deps.starter.modelFor(chat);
+      const written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
+        this.deps.prisma.message.delete({ where: { id: answer.id } }),
+        this.deps.prisma.message.create({
+          data: this.answerData(chat.id, userMessage.id, modelId, timeAfter(userMessage.createdAt)),
+        }),
+      ]);
+      if (!written) continue;
+      const pair = await this.start(userId, chat, { userMessage, assistantMessage: written[1] }, {});
+      return pair.assistantMessage;
     }
-    await this.stopAndWait(answer);
-    const chat = await this.deps.chats.findOwned(userId, answer.chatId, { assistant: true });
-    const userMessage = await this.deps.prisma.message.findUniqueOrThrow({ where: { id: answer.replyToId } });
-    const modelId = answer.model ?? chat.model ?? chat.assistant?.model ?? this.deps.config.DEFAULT_MODEL;
-    const assistantMessage = await this.deps.prisma.$transaction(async (tx) => {
-      await tx.message.delete({ where: { id: answer.id } });
-      return tx.message.create({ data: answerData(chat.id, userMessage.id, modelId, new Date()) });
-    });
-    const temperature =
-      chat.temperature?.toNumber() ?? chat.assistant?.temperature ?? this.deps.config.DEFAULT_TEMPERATURE;
-    await this.startAnswer(userId, chat, { userMessage, assistantMessage }, modelId, temperature, false);
-    return assistantMessage;
+    throw busy();
   }
 
   /** Changes the chat's last user message; the answers after it are replaced by a new one. */
   async edit(userId: string, messageId: string, content: string): Promise<MessagePair> {
-    const original = await this.findOwned(userId, messageId);
-    const lastUser = await this.deps.prisma.message.findFirst({
-      where: { chatId: original.chatId, role: "user" },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    });
-    if (original.role !== "user" || lastUser?.id !== original.id) {
-      throw new BadInputError("Only the chat's last message of yours can be edited");
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const original = await this.findOwned(userId, messageId);
+      const chat = await this.chat(userId, original.chatId);
+      const lastUser = await this.deps.prisma.message.findFirst({
+        where: { chatId: original.chatId, role: "user" },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      if (original.role !== "user" || lastUser?.id !== original.id) {
+        throw new BadInputError("Only the chat's last message of yours can be edited");
+      }
+      const later = await this.deps.prisma.message.findMany({
+        where: { chatId: original.chatId, createdAt: { gt: original.createdAt } },
+      });
+      for (const message of later) await this.deps.control.stop(message);
+      const previousModel = later.find((message) => message.role === "assistant")?.model;
+      const modelId = previousModel ?? this.deps.starter.modelFor(chat);
+      const now = new Date();
+      const written = await writeIfUnchanged<[unknown, Message, Message]>(this.deps.prisma, chat, [
+        this.deps.prisma.message.deleteMany({ where: { id: { in: later.map((message) => message.id) } } }),
+        this.deps.prisma.message.update({ where: { id: original.id }, data: { content, updatedAt: now } }),
+        this.deps.prisma.message.create({
+          data: this.answerData(chat.id, original.id, modelId, timeAfter(original.createdAt, now)),
+        }),
+      ]);
+      if (!written) continue;
+      return this.start(userId, chat, { userMessage: written[1], assistantMessage: written[2] }, {});
     }
-    const later = await this.deps.prisma.message.findMany({
-      where: { chatId: original.chatId, createdAt: { gt: original.createdAt } },
-    });
-    for (const message of later) await this.stopAndWait(message);
-    const chat = await this.deps.chats.findOwned(userId, original.chatId, { assistant: true });
-    const previousModel = later.find((message) => message.role === "assistant")?.model;
-    const modelId = previousModel ?? chat.model ?? chat.assistant?.model ?? this.deps.config.DEFAULT_MODEL;
-    const now = new Date();
-    const pair = await this.deps.prisma.$transaction(async (tx) => {
-      await tx.message.deleteMany({ where: { id: { in: later.map((message) => message.id) } } });
-      const userMessage = await tx.message.update({
-        where: { id: original.id },
-        data: { content, updatedAt: now },
-      });
-      const assistantMessage = await tx.message.create({
-        data: answerData(
-          chat.id,
-          userMessage.id,
-          modelId,
-          new Date(Math.max(now.getTime(), original.createdAt.getTime() + 1)),
-        ),
-      });
-      return { userMessage, assistantMessage };
-    });
-    const temperature =
-      chat.temperature?.toNumber() ?? chat.assistant?.temperature ?? this.deps.config.DEFAULT_TEMPERATURE;
-    await this.startAnswer(userId, chat, pair, modelId, temperature, false);
-    return pair;
+    throw busy();
   }
 
   /** Stops an answer (on whichever replica generates it); the partial text is kept as STOPPED. */
   async stop(userId: string, messageId: string): Promise<Message> {
     const message = await this.findOwned(userId, messageId);
     if (message.role !== "assistant") throw new BadInputError("Only answers can be stopped");
-    await this.stopAndWait(message);
+    await this.deps.control.stop(message);
     return this.deps.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
   }
 
@@ -203,11 +204,7 @@ export class MessageService {
   }
 
   private async *events(messageId: string, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
-    const load = async () => {
-      const message = await this.deps.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
-      return { message, content: message.content, streaming: message.status === "streaming" };
-    };
-    for await (const event of followAnswer({ bus: this.deps.bus, messageId, load, signal })) {
+    for await (const event of this.deps.control.follow(messageId, signal)) {
       if (event.type === "delta") {
         yield { __typename: "MessageDelta", messageId, text: event.text };
       } else if (event.message.status === "failed") {
@@ -223,81 +220,40 @@ export class MessageService {
     }
   }
 
-  private async startAnswer(
+  /** Starts the answer of a freshly written pair; one that cannot start comes back FAILED. */
+  private async start(
     userId: string,
-    chat: { id: string; assistant: { systemPrompt: string } | null },
+    chat: ChatWithAssistant,
     pair: MessagePair,
-    modelId: string,
-    temperature: number,
-    titleAfter: boolean,
-  ) {
-    const { prisma, registry, generator, titles } = this.deps;
-    const known = (await registry.listModels()).find((model) => model.id === modelId);
-    const stored = await prisma.message.findMany({
-      where: { chatId: chat.id, createdAt: { lte: pair.userMessage.createdAt } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { role: true, content: true, status: true },
-    });
-    const system = chat.assistant?.systemPrompt || undefined;
-    await generator.start({
+    options: { temperature?: number | null; titleAfter?: boolean },
+  ): Promise<MessagePair> {
+    const started = await this.deps.starter.start({
       userId,
-      chatId: chat.id,
-      assistantMessageId: pair.assistantMessage.id,
-      modelId,
-      temperature: known && !known.supportsTemperature ? undefined : temperature,
-      system,
-      history: buildHistory(stored, {
-        contextWindow: known?.contextWindow ?? FALLBACK_CONTEXT_WINDOW,
-        system,
-      }),
-      onComplete: titleAfter
-        ? (answer) =>
-            void titles.generate({
-              userId,
-              chatId: chat.id,
-              chatModelId: modelId,
-              question: pair.userMessage.content,
-              answer,
-            })
-        : undefined,
+      chat,
+      ...pair,
+      temperature: options.temperature,
+      titleAfter: options.titleAfter ?? false,
     });
+    if (started) return pair;
+    const assistantMessage =
+      (await this.deps.prisma.message
+        .findUnique({ where: { id: pair.assistantMessage.id } })
+        .catch(() => null)) ?? pair.assistantMessage;
+    return { userMessage: pair.userMessage, assistantMessage };
   }
 
   /** With `stream: false` the caller waits for the finished answer. */
   private async awaitIfBlocking(pair: MessagePair, stream: boolean | null | undefined) {
     if (stream !== false) return pair;
-    await this.settled(pair.assistantMessage.id);
+    await this.deps.control.settled(pair.assistantMessage.id);
     const assistantMessage = await this.deps.prisma.message.findUniqueOrThrow({
       where: { id: pair.assistantMessage.id },
     });
     return { userMessage: pair.userMessage, assistantMessage };
   }
 
-  private async stopAndWait(message: Message) {
-    if (message.status !== "streaming") return;
-    if (!this.deps.generator.stopLocal(message.id)) await this.deps.bus.requestStop(message.id);
-    await this.settled(message.id);
-  }
-
-  /**
-   * Resolves when the answer has its final state saved, wherever it is generated. An answer that no
-   * process finishes in time (its replica died without a shutdown) is marked INTERRUPTED.
-   */
-  private async settled(messageId: string) {
-    if (this.deps.generator.isActive(messageId)) return this.deps.generator.wait(messageId);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), ORPHAN_TIMEOUT_MS);
-    try {
-      for await (const event of this.events(messageId, controller.signal)) {
-        if (event.__typename !== "MessageDelta") return;
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-    await this.deps.prisma.message.updateMany({
-      where: { id: messageId, status: "streaming" },
-      data: { status: "interrupted", updatedAt: new Date() },
-    });
+  private chat(userId: string, chatId: string): Promise<ChatWithAssistant> {
+    return this.deps.chats.findOwned(userId, chatId, { assistant: true });
   }
 
   private async findByClientId(chatId: string, clientMessageId: string): Promise<MessagePair | null> {
@@ -310,30 +266,27 @@ export class MessageService {
     return assistantMessage ? { userMessage, assistantMessage } : null;
   }
 
-  private async lastMessage(chatId: string) {
+  private lastMessage(chatId: string) {
     return this.deps.prisma.message.findFirst({
       where: { chatId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     });
   }
 
-  private async hasEarlierAnswers(chatId: string, pair: MessagePair) {
-    const count = await this.deps.prisma.message.count({
-      where: { chatId, role: "assistant", id: { not: pair.assistantMessage.id } },
-    });
-    return count > 0;
+  private answerData(chatId: string, replyToId: string, modelId: string, createdAt: Date) {
+    return {
+      chatId,
+      role: "assistant",
+      content: "",
+      model: modelId,
+      status: "streaming",
+      replyToId,
+      createdAt,
+      updatedAt: createdAt,
+      leaseExpiresAt: this.deps.generator.newLease(),
+    };
   }
 }
 
-function answerData(chatId: string, replyToId: string, modelId: string, createdAt: Date) {
-  return {
-    chatId,
-    role: "assistant",
-    content: "",
-    model: modelId,
-    status: "streaming",
-    replyToId,
-    createdAt,
-    updatedAt: createdAt,
-  };
-}
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";

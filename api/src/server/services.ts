@@ -6,7 +6,11 @@ import { TokenSigner } from "../auth/tokens.js";
 import { ChatService } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { AnswerControl } from "../messages/answer-control.js";
 import { AnswerGenerator } from "../messages/answer-generator.js";
+import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "../messages/answer-lease.js";
+import { AnswerRecovery } from "../messages/answer-recovery.js";
+import { AnswerStarter } from "../messages/answer-starter.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
 import { assertKnownModel } from "../models/known-model.js";
@@ -26,6 +30,10 @@ export interface ServiceDependencies {
   providerSettings: ProviderSettings;
   /** Retry timing for provider calls (tests shorten it). */
   providerRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Answer lease timing (tests shorten it); see messages/answer-lease.ts. */
+  answerLease?: Partial<AnswerLeaseTimes>;
+  /** Silence after which a stream's subscriber looks for itself (tests shorten it). */
+  followIdleCheckMs?: number;
 }
 
 export interface Services {
@@ -34,6 +42,7 @@ export interface Services {
   registry: ProviderRegistry;
   bus: AnswerStreamBus;
   generator: AnswerGenerator;
+  recovery: AnswerRecovery;
   chats: ChatService;
   messages: MessageService;
   titles: TitleGenerator;
@@ -60,27 +69,61 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
     windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
   });
-  const auth = new AuthService(prisma, signer, limiter, { allowRegistration: config.ALLOW_REGISTRATION });
+  const auth = new AuthService(prisma, signer, limiter, {
+    allowRegistration: config.ALLOW_REGISTRATION,
+    reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
+  });
   const registry = createProviderRegistry(deps.providerSettings, {
     onDiscoveryError: (reason) => logger.warn({ reason }, "local model discovery failed"),
   });
-  const bus = await createBus(config);
+  const bus = await createBus(config, logger);
   const rateLimiters = createRateLimiters({
     requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
     apiKeyRequestsPerMinute: config.RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE,
     messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
     redisUrl: config.REDIS_URL,
   });
-  const generator = new AnswerGenerator({ prisma, registry, bus, logger, retry: deps.providerRetry });
-  const titles = new TitleGenerator({ prisma, registry, logger, titleModel: config.TITLE_MODEL });
-  const chats = new ChatService(prisma, generator);
-  const messages = new MessageService({ prisma, config, chats, generator, titles, registry, bus });
+  const generator = new AnswerGenerator({
+    prisma,
+    registry,
+    bus,
+    logger,
+    retry: deps.providerRetry,
+    providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
+    lease: deps.answerLease,
+  });
+  const recovery = new AnswerRecovery({
+    prisma,
+    bus,
+    logger,
+    isGeneratedHere: (messageId) => generator.isActive(messageId),
+    sweepEveryMs: { ...DEFAULT_LEASE_TIMES, ...deps.answerLease }.sweepEveryMs,
+  });
+  const control = new AnswerControl({
+    prisma,
+    bus,
+    generator,
+    recovery,
+    logger,
+    idleCheckMs: deps.followIdleCheckMs,
+  });
+  const titles = new TitleGenerator({
+    prisma,
+    registry,
+    logger,
+    titleModel: config.TITLE_MODEL,
+    providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
+  });
+  const chats = new ChatService(prisma, control);
+  const starter = new AnswerStarter({ prisma, config, registry, generator, bus, titles, logger });
+  const messages = new MessageService({ prisma, chats, generator, starter, control });
   return {
     auth,
     signer,
     registry,
     bus,
     generator,
+    recovery,
     chats,
     messages,
     titles,
@@ -92,15 +135,17 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
       if (modelId) assertKnownModel(modelId);
     },
     close: async () => {
+      recovery.stop();
+      generator.close();
       await bus.close();
       await rateLimiters.close();
     },
   };
 }
 
-async function createBus(config: AppConfig): Promise<AnswerStreamBus> {
+async function createBus(config: AppConfig, logger: Logger): Promise<AnswerStreamBus> {
   if (!config.REDIS_URL) return new InMemoryAnswerStreamBus();
-  const bus = new RedisAnswerStreamBus(config.REDIS_URL);
+  const bus = new RedisAnswerStreamBus(config.REDIS_URL, logger);
   await bus.start();
   return bus;
 }

@@ -1,7 +1,6 @@
 import { resolveJwtSecret } from "../auth/jwt-secret.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { recoverInterruptedAnswers } from "../messages/interrupted-recovery.js";
 import type { Logger } from "../observability/logger.js";
 import type { ProviderSettings } from "../providers/settings.js";
 import { type App, createApp } from "./app.js";
@@ -15,17 +14,17 @@ export interface AssembleOptions {
   /** Defaults to JWT_SECRET, or the secret kept in DATA_DIR. */
   jwtSecret?: Uint8Array;
   providerRetry?: ServiceDependencies["providerRetry"];
+  answerLease?: ServiceDependencies["answerLease"];
+  followIdleCheckMs?: ServiceDependencies["followIdleCheckMs"];
 }
 
 /** Everything between an open database and a request handler: services, recovery, routes. */
 export async function assembleApp(options: AssembleOptions): Promise<App> {
   const { config, database, logger } = options;
   const jwtSecret = options.jwtSecret ?? (await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR));
-  const recovered = await recoverInterruptedAnswers(database.prisma, {
-    sharedWithReplicas: Boolean(config.REDIS_URL),
-  });
-  if (recovered > 0)
-    logger.warn({ count: recovered }, "answers left streaming by a previous process are now INTERRUPTED");
   const services = await createServices({ ...options, jwtSecret });
+  // Alone (no Redis), no other process can be generating what was left streaming.
+  await services.recovery.recoverAtStart(!config.REDIS_URL);
+  services.recovery.start();
   return createApp({ config, database, logger, services });
 }

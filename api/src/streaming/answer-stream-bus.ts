@@ -1,28 +1,45 @@
 /**
  * Carries the events of answers being generated from the generating process to every subscriber.
  * Deltas carry their offset in the answer, so a subscriber that joins late can take a snapshot and
- * then skip exactly what the snapshot already held: no gap, no duplicate.
+ * then skip exactly what the snapshot already held: no gap, no duplicate; and one that sees an offset
+ * beyond what it has knows that it missed something and looks at the snapshot again.
  */
 export type AnswerEvent =
   | { type: "delta"; offset: number; text: string }
   /** The answer's final state is saved in the database before this is published. */
-  | { type: "end" };
+  | { type: "end" }
+  /** The bus may have missed events (its connection was restored): look at the snapshot again. */
+  | { type: "resync" };
 
 export interface AnswerSnapshot {
   content: string;
   ended: boolean;
 }
 
+export type AnswerListener = (event: AnswerEvent) => void;
+
+/**
+ * The generating side never waits for the bus and is never failed by it: `open` and `append` return
+ * at once and the bus publishes in order, in larger pieces when it is slower than the model (or down
+ * for a while). Subscribers that miss something find it in the snapshot or, at the latest, in the
+ * database.
+ */
 export interface AnswerStreamBus {
   /** Marks an answer as being generated here; its snapshot starts empty. */
-  open(messageId: string): Promise<void>;
+  open(messageId: string): void;
   /** Appends generated text (the offset is computed from what was appended before). */
-  append(messageId: string, text: string): Promise<void>;
+  append(messageId: string, text: string): void;
+  /** Publishes the end after everything appended; resolves once published or given up, never rejects. */
   end(messageId: string): Promise<void>;
+  /**
+   * Tells every subscriber that an answer generated nowhere any more has ended (recovery of answers
+   * whose process died); the database holds its final state. Never rejects.
+   */
+  announceEnd(messageId: string): Promise<void>;
   /** The text generated so far, or null when no process is generating it (finished or never started). */
   snapshot(messageId: string): Promise<AnswerSnapshot | null>;
   /** Listens to an answer's events; resolves once listening (events published after that arrive). */
-  subscribe(messageId: string, listener: (event: AnswerEvent) => void): Promise<() => void>;
+  subscribe(messageId: string, listener: AnswerListener): Promise<() => void>;
   /** Asks whichever process generates the answer to stop it. */
   requestStop(messageId: string): Promise<void>;
   /** Registers this process's handler for stop requests. */
@@ -41,15 +58,15 @@ const ENDED_RETENTION_MS = 30_000;
 /** One process: events fan out in memory. */
 export class InMemoryAnswerStreamBus implements AnswerStreamBus {
   private readonly answers = new Map<string, LocalAnswer>();
-  private readonly listeners = new Map<string, Set<(event: AnswerEvent) => void>>();
+  private readonly listeners = new Map<string, Set<AnswerListener>>();
   private stopHandler: ((messageId: string) => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  async open(messageId: string) {
+  open(messageId: string): void {
     this.answers.set(messageId, { content: "", ended: false });
   }
 
-  async append(messageId: string, text: string) {
+  append(messageId: string, text: string): void {
     const answer = this.answers.get(messageId);
     if (!answer || answer.ended) return;
     const offset = answer.content.length;
@@ -57,7 +74,7 @@ export class InMemoryAnswerStreamBus implements AnswerStreamBus {
     this.emit(messageId, { type: "delta", offset, text });
   }
 
-  async end(messageId: string) {
+  async end(messageId: string): Promise<void> {
     const answer = this.answers.get(messageId);
     if (answer) answer.ended = true;
     this.emit(messageId, { type: "end" });
@@ -69,12 +86,16 @@ export class InMemoryAnswerStreamBus implements AnswerStreamBus {
     this.timers.add(timer);
   }
 
+  async announceEnd(messageId: string): Promise<void> {
+    this.emit(messageId, { type: "end" });
+  }
+
   async snapshot(messageId: string) {
     const answer = this.answers.get(messageId);
     return answer ? { content: answer.content, ended: answer.ended } : null;
   }
 
-  async subscribe(messageId: string, listener: (event: AnswerEvent) => void) {
+  async subscribe(messageId: string, listener: AnswerListener) {
     let set = this.listeners.get(messageId);
     if (!set) {
       set = new Set();
@@ -83,7 +104,7 @@ export class InMemoryAnswerStreamBus implements AnswerStreamBus {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(messageId);
+      if (set.size === 0 && this.listeners.get(messageId) === set) this.listeners.delete(messageId);
     };
   }
 

@@ -1,0 +1,126 @@
+import type { AppConfig } from "../config/env.js";
+import type { Message, PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../observability/logger.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
+import type { AnswerGenerator } from "./answer-generator.js";
+import { buildHistory } from "./history.js";
+import type { TitleGenerator } from "./title-generator.js";
+
+// Used when a model's context window is not known (it always is for catalogue models).
+const FALLBACK_CONTEXT_WINDOW = 8_192;
+
+export interface ChatSettings {
+  id: string;
+  model: string | null;
+  temperature: { toNumber(): number } | null;
+  assistant: { systemPrompt: string; model: string | null; temperature: number | null } | null;
+}
+
+export interface AnswerToStart {
+  userId: string;
+  chat: ChatSettings;
+  userMessage: Message;
+  assistantMessage: Message;
+  /** Overrides for this answer (sendMessage's `model` and `temperature`). */
+  temperature?: number | null;
+  /** Title the chat after this answer (its first one). */
+  titleAfter: boolean;
+}
+
+interface Dependencies {
+  prisma: PrismaClient;
+  config: AppConfig;
+  registry: ProviderRegistry;
+  generator: AnswerGenerator;
+  bus: AnswerStreamBus;
+  titles: TitleGenerator;
+  logger: Logger;
+}
+
+/**
+ * Hands a freshly saved answer row to the generator with its history, model and system prompt. If
+ * that cannot be done, the answer is FAILED at once: no answer stays STREAMING with nothing behind it.
+ */
+export class AnswerStarter {
+  constructor(private readonly deps: Dependencies) {}
+
+  /** The model of a new answer: the message's choice, else the chat's, the assistant's, the server's. */
+  modelFor(chat: ChatSettings, requested?: string | null): string {
+    return requested ?? chat.model ?? chat.assistant?.model ?? this.deps.config.DEFAULT_MODEL;
+  }
+
+  /** False when the answer could not be started (it is FAILED then, as far as it could be saved). */
+  async start(answer: AnswerToStart): Promise<boolean> {
+    try {
+      await this.hand(answer);
+      return true;
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, messageId: answer.assistantMessage.id },
+        "could not start an answer",
+      );
+      await this.deps.prisma.message
+        .updateMany({
+          where: { id: answer.assistantMessage.id, status: "streaming" },
+          data: {
+            status: "failed",
+            errorCode: "INTERNAL",
+            errorMessage: "The answer could not be started; please try again",
+            leaseExpiresAt: null,
+            updatedAt: new Date(),
+          },
+        })
+        // Still unsaved: its lease runs out and recovery settles it.
+        .catch(() => {});
+      await this.deps.bus.announceEnd(answer.assistantMessage.id);
+      return false;
+    }
+  }
+
+  private async hand({
+    userId,
+    chat,
+    userMessage,
+    assistantMessage,
+    temperature,
+    titleAfter,
+  }: AnswerToStart) {
+    const { prisma, registry, generator, titles, config } = this.deps;
+    const modelId = assistantMessage.model ?? this.modelFor(chat);
+    const known = (await registry.listModels()).find((model) => model.id === modelId);
+    const stored = await prisma.message.findMany({
+      where: { chatId: chat.id, createdAt: { lte: userMessage.createdAt } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { role: true, content: true, status: true },
+    });
+    const chosenTemperature =
+      temperature ??
+      chat.temperature?.toNumber() ??
+      chat.assistant?.temperature ??
+      config.DEFAULT_TEMPERATURE;
+    const system = chat.assistant?.systemPrompt || undefined;
+    generator.start({
+      userId,
+      chatId: chat.id,
+      assistantMessageId: assistantMessage.id,
+      modelId,
+      temperature: known && !known.supportsTemperature ? undefined : chosenTemperature,
+      system,
+      history: buildHistory(stored, {
+        contextWindow: known?.contextWindow ?? FALLBACK_CONTEXT_WINDOW,
+        system,
+      }),
+      onComplete: titleAfter
+        ? (text) =>
+            void titles.generate({
+              userId,
+              chatId: chat.id,
+              chatModelId: modelId,
+              question: userMessage.content,
+              answer: text,
+            })
+        : undefined,
+    });
+  }
+}
