@@ -25,6 +25,7 @@ const SMALL: Partial<SoakOptions> = {
   rampMs: 1_000,
   thinkMs: 300,
   answerTimeoutMs: 20_000,
+  signInTimeoutMs: 30_000,
   settleMs: 15_000,
 };
 

@@ -18,17 +18,20 @@
 //   SOAK_STALL_MS            how long a stalled provider call stays silent before it drops the connection
 //                            (default 0 = until the API hangs up, like a provider that never answers)
 //   SOAK_GRACE_MS            SHUTDOWN_GRACE_MS of the APIs (default 3000)
-//   SOAK_SIGTERM_AT          SIGTERM to replica B (then restarted) once this share of messages is sent (0.35)
+//   SOAK_SIGTERM_AT          SIGTERM to replica B (then restarted) once this share of the messages is sent
+//                            (default 0.35; of the messages still expected: users who could not sign in
+//                            send none)
 //   SOAK_REDIS_RESTART_AT    the soak's Redis is restarted once this share is sent (default 0.65)
 //   SOAK_REDIS_DOWN_MS       how long Redis stays down (default 1000)
 //   SOAK_REDIS_PERSIST       1: Redis keeps its data across the restart (appendfsync always); default 0:
 //                            it comes back empty, like a Redis without persistence or a failover
-//   SOAK_ANSWER_TIMEOUT_MS   a client gives up following an answer after this long (default 45000)
+//   SOAK_ANSWER_TIMEOUT_MS   a client gives up sending or following an answer after this long (45000)
+//   SOAK_SIGNIN_TIMEOUT_MS   a user gives up signing up / in after this long (default 120000)
 //   SOAK_SETTLE_MS           after the run, how long answers may take to become terminal (default 60000)
 //   SOAK_DATABASE_URL        Postgres admin URL; the soak creates its own database and drops it
 //                            (default postgres://postgres@127.0.0.1:5432/postgres)
 //   SOAK_KEEP_DATABASE       1: do not drop the database (its name is printed)
-//   SOAK_LOG_LEVEL           LOG_LEVEL of the APIs (default warn); their logs are kept in SOAK_LOG_DIR
+//   SOAK_LOG_LEVEL           LOG_LEVEL of the APIs (default info); their logs are kept in SOAK_LOG_DIR
 //   SOAK_LOG_DIR             where logs and the call log are written (default a new directory in /tmp)
 
 import { FAULT_KINDS, type FaultKind } from "../../test/fake-provider/faults.js";
@@ -54,6 +57,7 @@ export interface SoakOptions {
   redisDownMs: number;
   redisPersist: boolean;
   answerTimeoutMs: number;
+  signInTimeoutMs: number;
   settleMs: number;
   databaseAdminUrl: string;
   /** Default: xqt5_soak_<run id>. */
@@ -87,10 +91,11 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   redisDownMs: 1_000,
   redisPersist: false,
   answerTimeoutMs: 45_000,
+  signInTimeoutMs: 120_000,
   settleMs: 60_000,
   databaseAdminUrl: "postgres://postgres@127.0.0.1:5432/postgres",
   keepDatabase: false,
-  logLevel: "warn",
+  logLevel: "info",
 };
 
 export function soakOptionsFromEnv(env: Record<string, string | undefined> = process.env): SoakOptions {
@@ -130,6 +135,7 @@ export function soakOptionsFromEnv(env: Record<string, string | undefined> = pro
     redisDownMs: number("SOAK_REDIS_DOWN_MS", d.redisDownMs),
     redisPersist: env.SOAK_REDIS_PERSIST === "1",
     answerTimeoutMs: number("SOAK_ANSWER_TIMEOUT_MS", d.answerTimeoutMs),
+    signInTimeoutMs: number("SOAK_SIGNIN_TIMEOUT_MS", d.signInTimeoutMs),
     settleMs: number("SOAK_SETTLE_MS", d.settleMs),
     databaseAdminUrl: env.SOAK_DATABASE_URL || d.databaseAdminUrl,
     keepDatabase: env.SOAK_KEEP_DATABASE === "1",

@@ -76,18 +76,34 @@ export function formatReport(result: SoakResult): string {
       .join(", "),
   );
   row(
+    "Postgres",
+    `peak sessions ${result.postgres.connections}, waiting on a lock ${result.postgres.waitingOnLocks}, ` +
+      `idle in transaction ${result.postgres.idleInTransaction}`,
+  );
+  row(
+    "Crashes",
+    result.crashes.length === 0
+      ? "none"
+      : result.crashes
+          .map(
+            (crash) =>
+              `${crash.label} at ${crash.at.slice(11, 23)} (exit ${crash.exitCode ?? crash.signal}, restarted as ${crash.restartedAs ?? "–"})`,
+          )
+          .join(", "),
+  );
+  row(
     "SIGTERM",
     chaos.sigterm
-      ? `to B at ${chaos.sigterm.atSeconds.toFixed(1)} s (${Math.round(chaos.sigterm.atShare * 100)}% sent, ` +
-          `${chaos.sigterm.answersInProgress} answers in progress): drained in ${seconds(chaos.sigterm.drainMs)}, ` +
+      ? `to B at ${chaos.sigterm.atSeconds.toFixed(1)} s (${chaos.sigterm.at.slice(11, 23)}, ${Math.round(chaos.sigterm.atShare * 100)}% sent, ` +
+          `${chaos.sigterm.answersInProgress} answers being followed): drained in ${seconds(chaos.sigterm.drainMs)}, ` +
           `exit ${chaos.sigterm.exitCode}, restarted (B2) ready ${seconds(chaos.sigterm.restartMs)} later`
       : "did not happen",
   );
   row(
     "Redis",
     chaos.redisRestart
-      ? `restarted at ${chaos.redisRestart.atSeconds.toFixed(1)} s (${Math.round(chaos.redisRestart.atShare * 100)}% sent, ` +
-          `${chaos.redisRestart.answersInProgress} answers in progress), down ${seconds(chaos.redisRestart.downMs)}, ` +
+      ? `restarted at ${chaos.redisRestart.atSeconds.toFixed(1)} s (${chaos.redisRestart.at.slice(11, 23)}, ${Math.round(chaos.redisRestart.atShare * 100)}% sent, ` +
+          `${chaos.redisRestart.answersInProgress} answers being followed), down ${seconds(chaos.redisRestart.downMs)}, ` +
           `${options.redisPersist ? "data kept" : "came back empty (no persistence)"}`
       : "did not happen",
   );

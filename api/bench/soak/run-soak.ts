@@ -14,7 +14,15 @@ import {
   type SoakProgress,
   type UserRecord,
 } from "./simulated-user.js";
-import { type DrainOutcome, Replicas, SoakRedis, startProviderSide } from "./stack.js";
+import {
+  type DrainOutcome,
+  type PostgresPeaks,
+  type ReplicaCrash,
+  Replicas,
+  SoakRedis,
+  samplePostgres,
+  startProviderSide,
+} from "./stack.js";
 import { LoadBalancer, TrafficCounters } from "./traffic.js";
 import { countStreaming, readStoredState, type Verdict, type Violation, verify } from "./verify.js";
 
@@ -25,6 +33,8 @@ import { countStreaming, readStoredState, type Verdict, type Violation, verify }
 export interface ChaosEvent {
   /** Seconds since the users started. */
   atSeconds: number;
+  /** Wall-clock time, to find it in the API logs. */
+  at: string;
   /** Share of planned messages sent when it happened. */
   atShare: number;
   /** Answers the clients were following at that moment. */
@@ -51,6 +61,8 @@ export interface SoakResult {
   };
   ttftMs: { all: Percentiles; withoutFault: Percentiles };
   replicas: { label: string; peakRssBytes: number; exitCode: number | null | undefined }[];
+  crashes: ReplicaCrash[];
+  postgres: PostgresPeaks;
   chaos: {
     sigterm: (ChaosEvent & DrainOutcome) | null;
     redisRestart: (ChaosEvent & { downMs: number }) | null;
@@ -112,23 +124,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     cleanup.push(() => replicas.stopAll());
     const balancer = new LoadBalancer(replicas, seededRandom(options.seed + 7));
     cleanup.push(async () => balancer.stop());
+    const postgres = samplePostgres(options.databaseAdminUrl, database);
+    cleanup.push(() => postgres.stop());
     const setupMs = Date.now() - setupStarted;
     log(`stack ready in ${(setupMs / 1000).toFixed(1)} s (logs in ${logDir}); ${options.users} users start`);
 
     const counters = new TrafficCounters();
-    const progress: SoakProgress = { sent: 0, following: 0 };
-    const answers: AnswerRecord[] = [];
     const planned = options.users * options.chatsPerUser * options.messagesPerChat;
+    const progress: SoakProgress = { expected: planned, sent: 0, following: 0 };
+    const answers: AnswerRecord[] = [];
     const context = { options, runId, balancer, counters, progress, answers };
     const runStarted = Date.now();
     let usersDone = false;
     const chaosEvent = (): ChaosEvent => ({
       atSeconds: (Date.now() - runStarted) / 1000,
-      atShare: progress.sent / planned,
+      at: new Date().toISOString(),
+      atShare: progress.sent / Math.max(1, progress.expected),
       answersInProgress: progress.following,
     });
     const reached = async (share: number) => {
-      while (progress.sent < share * planned && !usersDone) await sleep(50);
+      while (progress.sent < share * progress.expected && !usersDone) await sleep(50);
       return !usersDone;
     };
     const chaos = (async () => {
@@ -151,7 +166,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       return result;
     })();
     const ticker = setInterval(
-      () => log(`${progress.sent}/${planned} sent, ${progress.following} answers being followed`),
+      () =>
+        log(
+          `${progress.sent}/${progress.expected} sent${progress.expected < planned ? ` (${planned} planned)` : ""}, ` +
+            `${progress.following} answers being followed`,
+        ),
       5_000,
     );
     let users: UserRecord[];
@@ -187,6 +206,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       });
     }
     if (!chaosResult.redisRestart) violations.push(missed("Redis restart"));
+    for (const crash of replicas.crashes) {
+      violations.push({
+        invariant: "no replica crashes",
+        detail:
+          `${crash.label} exited at ${crash.at.slice(11, 23)} with ${crash.exitCode ?? crash.signal} ` +
+          `(restarted as ${crash.restartedAs ?? "nothing"}); its last output:\n${crash.lastOutput.replace(/^/gm, "        | ")}`,
+        ids: [],
+      });
+    }
 
     await balancer.stop();
     await replicas.stopAll();
@@ -209,6 +237,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         peakRssBytes,
         exitCode,
       })),
+      crashes: replicas.crashes,
+      postgres: postgres.peaks,
       chaos: chaosResult,
       durationsMs: { setup: setupMs, run: runMs, settle: settleMs },
       logSummary: summarizeLogs(logs),

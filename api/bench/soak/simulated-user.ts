@@ -88,6 +88,8 @@ export interface UserRecord {
 }
 
 export interface SoakProgress {
+  /** Messages still expected to be sent: the plan, less those of users and chats that could not start. */
+  expected: number;
   /** Sends acknowledged so far. */
   sent: number;
   /** Answers acknowledged whose end the client has not seen yet. */
@@ -116,11 +118,17 @@ export async function runUser(context: UserContext, index: number): Promise<User
   };
   await sleep(random() * options.rampMs);
   const token = await signIn(context, user, random);
-  if (!token) return user;
+  if (!token) {
+    context.progress.expected -= options.chatsPerUser * options.messagesPerChat;
+    return user;
+  }
   user.signedIn = true;
   for (let chat = 0; chat < options.chatsPerUser; chat++) {
     const chatId = await createChat(context, user, token, random);
-    if (!chatId) continue;
+    if (!chatId) {
+      context.progress.expected -= options.messagesPerChat;
+      continue;
+    }
     user.chatsCreated += 1;
     for (let message = 0; message < options.messagesPerChat; message++) {
       const tag = `[soak u${index} c${chat} m${message}]`;
@@ -203,7 +211,7 @@ async function withRetries<Data>(
 async function signIn(context: UserContext, user: UserRecord, random: () => number): Promise<string | null> {
   const password = "soak password 🔑 lang genug";
   const input = { username: user.username, email: `${user.username}@example.com`, password };
-  const deadline = Date.now() + context.options.answerTimeoutMs;
+  const deadline = Date.now() + context.options.signInTimeoutMs;
   let registered = false;
   const result = await withRetries<{ register?: { accessToken: string }; login?: { accessToken: string } }>(
     context,
@@ -273,7 +281,7 @@ async function sendAndFollow(
   random: () => number,
 ) {
   const { options, counters } = context;
-  const deadline = Date.now() + options.answerTimeoutMs;
+  const sendDeadline = Date.now() + options.answerTimeoutMs;
   const loseFirstResponse = random() < options.lostResponseRate;
   record.sendStartedAt = Date.now();
   const result = await withRetries<{
@@ -282,7 +290,7 @@ async function sendAndFollow(
     context,
     random,
     record.sendAttempts,
-    deadline,
+    sendDeadline,
     (target, tryNumber) => {
       const lost = loseFirstResponse && tryNumber === 0;
       // A client that stops waiting a few ms in: the request has (most likely) reached the server.
@@ -311,7 +319,8 @@ async function sendAndFollow(
   context.progress.sent += 1;
   context.progress.following += 1;
   try {
-    await follow(context, record, token, random, deadline);
+    // The answer has answerTimeoutMs from its acknowledgement (a slow send does not shorten it).
+    await follow(context, record, token, random, Date.now() + options.answerTimeoutMs);
   } finally {
     context.progress.following -= 1;
   }
@@ -353,7 +362,11 @@ async function follow(
       if (drop) record.dropped = true;
       return drop;
     });
-    if (ending === "final" || ending === "gave-up") return;
+    if (ending === "final") return;
+    if (ending === "gave-up") {
+      record.gaveUp = true;
+      return;
+    }
     if (ending === "dropped") {
       await sleep(random() * 300);
       // Some come back on the other replica, the others wherever the balancer sends them.

@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
 import type { CallCounts, FakeCall, FaultOptions } from "../../test/fake-provider/faults.js";
 import { type ApiProcess, freePort, startApiProcess } from "../../test/support/api-process.js";
 
@@ -159,6 +160,18 @@ export interface ApiInstance {
   exitCode: number | null | undefined;
 }
 
+/** A replica that exited without being asked to. */
+export interface ReplicaCrash {
+  label: string;
+  at: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** The end of its output: the crash's reason. */
+  lastOutput: string;
+  /** The label of the process started in its place (an orchestrator's restart policy). */
+  restartedAs: string | null;
+}
+
 export interface DrainOutcome {
   exitCode: number | null;
   /** From SIGTERM to the process's exit. */
@@ -167,11 +180,18 @@ export interface DrainOutcome {
   restartMs: number;
 }
 
-/** Two API replicas on one database and one Redis, their peak RSS sampled every 250 ms. */
+/**
+ * Two API replicas on one database and one Redis, their peak RSS sampled every 250 ms. A replica that
+ * crashes is recorded and started again in its slot, as an orchestrator's restart policy would.
+ */
 export class Replicas {
   readonly instances: ApiInstance[] = [];
+  readonly crashes: ReplicaCrash[] = [];
   private readonly current = new Map<"A" | "B", ApiInstance>();
   private readonly sampler: NodeJS.Timeout;
+  /** Instances asked to stop (SIGTERM or the end of the soak): their exit is no crash. */
+  private readonly stopping = new Set<ApiInstance>();
+  private stopped = false;
 
   private constructor(private readonly env: Record<string, string>) {
     this.sampler = setInterval(() => void this.sampleRss(), 250);
@@ -196,23 +216,23 @@ export class Replicas {
   /** SIGTERM: the replica drains and exits; then a new process takes its slot (on a new port). */
   async drainAndRestart(slot: "A" | "B", onExited?: () => void): Promise<DrainOutcome> {
     const old = this.instance(slot);
+    this.stopping.add(old);
     const signalledAt = Date.now();
     const exitCode = await old.api.stop("SIGTERM");
     old.exitCode = exitCode;
     const exitedAt = Date.now();
     onExited?.();
-    const restarted = await this.launch(
-      slot,
-      `${slot}${this.instances.filter((i) => i.slot === slot).length + 1}`,
-    );
+    const restarted = await this.launch(slot, this.nextLabel(slot));
     return { exitCode, drainMs: exitedAt - signalledAt, restartMs: restarted.startedAt - exitedAt };
   }
 
   /** Ends every replica still running (SIGKILL: the soak is over, nothing of theirs is checked after). */
   async stopAll(): Promise<void> {
     clearInterval(this.sampler);
+    this.stopped = true;
     await Promise.all(
       [...this.current.values()].map(async (instance) => {
+        this.stopping.add(instance);
         if (instance.exitCode === undefined) instance.exitCode = await instance.api.stop("SIGKILL");
       }),
     );
@@ -232,6 +252,11 @@ export class Replicas {
   private async launch(slot: "A" | "B", label: string): Promise<ApiInstance> {
     const api = await startApiProcess(this.env, 120_000);
     track(api.process);
+    if (this.stopped) {
+      // A restart that finished after the soak ended.
+      await api.stop("SIGKILL");
+      throw new Error("the replicas were stopped meanwhile");
+    }
     const instance: ApiInstance = {
       label,
       slot,
@@ -244,7 +269,32 @@ export class Replicas {
     };
     this.instances.push(instance);
     this.current.set(slot, instance);
+    // "close", not "exit": by then its output has been read to the end.
+    api.process.once("close", (code, signal) => {
+      if (this.stopping.has(instance)) return;
+      instance.exitCode = code;
+      const crash: ReplicaCrash = {
+        label,
+        at: new Date().toISOString(),
+        exitCode: code,
+        signal,
+        lastOutput: api.output().trimEnd().split("\n").slice(-25).join("\n"),
+        restartedAs: null,
+      };
+      this.crashes.push(crash);
+      if (this.stopped) return;
+      void this.launch(slot, this.nextLabel(slot)).then(
+        (restarted) => {
+          crash.restartedAs = restarted.label;
+        },
+        () => {},
+      );
+    });
     return instance;
+  }
+
+  private nextLabel(slot: "A" | "B"): string {
+    return `${slot}${this.instances.filter((instance) => instance.slot === slot).length + 1}`;
   }
 
   private async sampleRss() {
@@ -255,4 +305,45 @@ export class Replicas {
       instance.peakRssBytes = Math.max(instance.peakRssBytes, kilobytes * 1024);
     }
   }
+}
+
+export interface PostgresPeaks {
+  connections: number;
+  /** Connections waiting for a lock (e.g. an advisory lock): what holds a pool's connections hostage. */
+  waitingOnLocks: number;
+  idleInTransaction: number;
+}
+
+/** Samples the soak database's sessions in pg_stat_activity every second; peaks only. */
+export function samplePostgres(
+  adminUrl: string,
+  database: string,
+): { peaks: PostgresPeaks; stop(): Promise<void> } {
+  const peaks: PostgresPeaks = { connections: 0, waitingOnLocks: 0, idleInTransaction: 0 };
+  const client = new pg.Client({ connectionString: adminUrl });
+  let running = true;
+  const done = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query(
+        `select count(*)::int as connections,
+                count(*) filter (where wait_event_type = 'Lock')::int as "waitingOnLocks",
+                count(*) filter (where state = 'idle in transaction')::int as "idleInTransaction"
+           from pg_stat_activity where datname = $1`,
+        [database],
+      );
+      for (const key of Object.keys(peaks) as (keyof PostgresPeaks)[]) {
+        peaks[key] = Math.max(peaks[key], Number(rows[0]?.[key] ?? 0));
+      }
+      await sleep(1_000);
+    }
+  })().catch(() => {});
+  return {
+    peaks,
+    stop: async () => {
+      running = false;
+      await done;
+      await client.end().catch(() => {});
+    },
+  };
 }
