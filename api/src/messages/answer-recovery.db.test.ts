@@ -1,19 +1,29 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
+import { createChat, sendMessage } from "../../test/support/chat-client.js";
+import { fakeProviderEnv } from "../../test/support/provider-env.js";
+import { followAnswer } from "../../test/support/subscribe.js";
+import { registerUser, startTestApp } from "../../test/support/test-app.js";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
 import { loadConfig } from "../config/env.js";
 import { createLogger } from "../observability/logger.js";
 import { readProviderSettings } from "../providers/settings.js";
 import { assembleApp } from "../server/start.js";
+import { InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
+import { AnswerRecovery } from "./answer-recovery.js";
 
+const fake = useFakeProviderServer();
 let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
+const logger = createLogger({ NODE_ENV: "test", LOG_LEVEL: "silent" });
 
 beforeAll(async () => {
   database = await createMigratedDatabase();
 });
 afterAll(() => database?.close());
 
-async function streamingAnswer(updatedAt = new Date()) {
+async function streamingAnswer() {
   const prisma = database.prisma;
   const user = await prisma.user.create({
     data: {
@@ -31,24 +41,81 @@ async function streamingAnswer(updatedAt = new Date()) {
       content: "Halb fertig",
       status: "streaming",
       replyToId: question.id,
-      updatedAt,
+      leaseExpiresAt: new Date(Date.now() + 60_000),
     },
   });
 }
 
-describe("crash recovery", () => {
-  it("a starting API turns answers left STREAMING into INTERRUPTED, keeping their saved text", async () => {
+/** Recovery as another replica runs it: it generates nothing itself. */
+const otherReplica = () =>
+  new AnswerRecovery({
+    prisma: database.prisma,
+    bus: new InMemoryAnswerStreamBus(),
+    logger,
+    isGeneratedHere: () => false,
+    sweepEveryMs: 100,
+  });
+
+describe("recovery of answers without a generator", () => {
+  it("a starting API alone turns every answer left STREAMING into INTERRUPTED, keeping its saved text", async () => {
     const orphan = await streamingAnswer();
     const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", PWA_DIST: "/nonexistent" });
     const app = await assembleApp({
       config,
       database,
-      logger: createLogger(config),
+      logger,
       providerSettings: readProviderSettings({}),
       jwtSecret: randomBytes(32),
     });
     await app.services.close();
     const after = await database.prisma.message.findUniqueOrThrow({ where: { id: orphan.id } });
-    expect(after).toMatchObject({ status: "interrupted", content: "Halb fertig" });
+    expect(after).toMatchObject({ status: "interrupted", content: "Halb fertig", leaseExpiresAt: null });
   });
+
+  it("never takes a live answer of another replica, however long it is silent; once its lease runs out, it does", async () => {
+    const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
+    const app = await startTestApp(fakeProviderEnv(fake.server), {
+      database,
+      timings: { answerLease: lease, followIdleCheckMs: 200 },
+    });
+    try {
+      const user = await registerUser(app, "thinker");
+      const chat = await createChat(app, user);
+      // A model that writes a little, then thinks in silence (the connection stays open).
+      const pair = await sendMessage(app, user, { chatId: chat.id, content: "Denk nach [[fake:stall]]" });
+      await sleep(1_200);
+      // Silent for ten minutes, as far as its last save goes: the old rule took that for a crash.
+      await database.prisma.message.update({
+        where: { id: pair.assistantMessage.id },
+        data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
+      });
+      const recovery = otherReplica();
+      expect(await recovery.recoverAtStart(false)).toBe(0);
+      for (let round = 0; round < 10; round++) {
+        expect(await recovery.interruptAbandoned()).toBe(0);
+        await sleep(200);
+      }
+      const alive = await database.prisma.message.findUniqueOrThrow({
+        where: { id: pair.assistantMessage.id },
+      });
+      expect(alive.status).toBe("streaming");
+
+      // Its process dies: the lease is no longer renewed, and nothing is saved any more.
+      const follower = followAnswer(app.url, user.accessToken, pair.assistantMessage.id);
+      app.app.services.generator.close();
+      await sleep(lease.durationMs + 200);
+      expect(await recovery.interruptAbandoned()).toBe(1);
+      const settled = await database.prisma.message.findUniqueOrThrow({
+        where: { id: pair.assistantMessage.id },
+      });
+      expect(settled.status).toBe("interrupted");
+      // Whoever follows it hears the end (here on the dead replica's own bus, which recovery did not reach).
+      expect((await follower).last).toMatchObject({
+        __typename: "MessageCompleted",
+        message: { status: "INTERRUPTED" },
+      });
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 });

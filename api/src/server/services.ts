@@ -34,6 +34,8 @@ export interface ServiceDependencies {
   answerLease?: Partial<AnswerLeaseTimes>;
   /** Silence after which a stream's subscriber looks for itself (tests shorten it). */
   followIdleCheckMs?: number;
+  /** Pauses between attempts of an answer's final save (tests shorten them). */
+  finalSaveDelaysMs?: readonly number[];
 }
 
 export interface Services {
@@ -91,6 +93,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     retry: deps.providerRetry,
     providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
     lease: deps.answerLease,
+    finalSaveDelaysMs: deps.finalSaveDelaysMs,
   });
   const recovery = new AnswerRecovery({
     prisma,

@@ -16,6 +16,7 @@ export interface AssembleOptions {
   providerRetry?: ServiceDependencies["providerRetry"];
   answerLease?: ServiceDependencies["answerLease"];
   followIdleCheckMs?: ServiceDependencies["followIdleCheckMs"];
+  finalSaveDelaysMs?: ServiceDependencies["finalSaveDelaysMs"];
 }
 
 /** Everything between an open database and a request handler: services, recovery, routes. */

@@ -118,21 +118,24 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
     }
     const listeners = set;
     listeners.add(listener);
-    const unsubscribe = () => {
+    const forget = () => {
       listeners.delete(listener);
-      if (listeners.size > 0 || this.listeners.get(messageId) !== listeners) return;
+      if (listeners.size > 0 || this.listeners.get(messageId) !== listeners) return false;
       this.listeners.delete(messageId);
       this.subscriptions.delete(messageId);
-      void this.subscriber.unsubscribe(channel(messageId)).catch(() => {});
+      return true;
     };
     try {
       await this.subscriptions.get(messageId);
     } catch (error) {
-      // Nothing listens: leave nothing behind, so the next subscriber asks Redis again.
-      unsubscribe();
+      // Nothing listens: leave nothing behind, so the next subscriber asks Redis again. (No
+      // UNSUBSCRIBE: queued while Redis is away, it could follow that next SUBSCRIBE.)
+      forget();
       throw error;
     }
-    return unsubscribe;
+    return () => {
+      if (forget()) void this.subscriber.unsubscribe(channel(messageId)).catch(() => {});
+    };
   }
 
   async requestStop(messageId: string) {

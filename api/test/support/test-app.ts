@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { type AppConfig, loadConfig } from "../../src/config/env.js";
 import type { Database } from "../../src/db/database.js";
+import { createLogger } from "../../src/observability/logger.js";
 import { readProviderSettings } from "../../src/providers/settings.js";
 import type { App } from "../../src/server/app.js";
 import { listen } from "../../src/server/http-server.js";
-import { createLogger } from "../../src/observability/logger.js";
-import { assembleApp } from "../../src/server/start.js";
+import { type AssembleOptions, assembleApp } from "../../src/server/start.js";
 import { createMigratedDatabase } from "./test-database.js";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
@@ -33,8 +33,14 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: Database } = {},
+  options: {
+    database?: Database;
+    /** Timings of answer leases, followers and final saves (see AssembleOptions). */
+    timings?: Pick<AssembleOptions, "answerLease" | "followIdleCheckMs" | "finalSaveDelaysMs">;
+  } = {},
 ): Promise<TestApp> {
+  // A database handed in belongs to the caller, who closes it.
+  const ownsDatabase = !options.database;
   const database = options.database ?? (await createMigratedDatabase());
   const config = loadConfig({
     NODE_ENV: "test",
@@ -51,8 +57,10 @@ export async function startTestApp(
     database,
     logger: createLogger(config),
     providerSettings: readProviderSettings(env),
-    jwtSecret: randomBytes(32),
+    // Replicas of one deployment share JWT_SECRET; otherwise each test app has its own.
+    jwtSecret: env.JWT_SECRET ? undefined : randomBytes(32),
     providerRetry: { baseDelayMs: 10, maxDelayMs: 1_500 },
+    ...options.timings,
   });
   const running = await listen(app, 0, "127.0.0.1");
   return {
@@ -75,7 +83,7 @@ export async function startTestApp(
     async close() {
       await running.close();
       await app.services.close();
-      await database.close();
+      if (ownsDatabase) await database.close();
     },
   };
 }
