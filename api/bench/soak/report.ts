@@ -76,6 +76,18 @@ export function formatReport(result: SoakResult): string {
       .join(", "),
   );
   row(
+    "Event loop",
+    result.replicas
+      .map(
+        (replica) =>
+          `${replica.label} worst ${(replica.peakLoopDelayMs / 1000).toFixed(2)} s` +
+          (replica.peakLoopDelayAt
+            ? ` (${new Date(replica.peakLoopDelayAt).toISOString().slice(11, 19)})`
+            : ""),
+      )
+      .join(", "),
+  );
+  row(
     "Postgres",
     `peak sessions ${result.postgres.connections}, waiting on a lock ${result.postgres.waitingOnLocks}, ` +
       `idle in transaction ${result.postgres.idleInTransaction}`,

@@ -60,7 +60,13 @@ export interface SoakResult {
     gaveUp: number;
   };
   ttftMs: { all: Percentiles; withoutFault: Percentiles };
-  replicas: { label: string; peakRssBytes: number; exitCode: number | null | undefined }[];
+  replicas: {
+    label: string;
+    peakRssBytes: number;
+    exitCode: number | null | undefined;
+    peakLoopDelayMs: number;
+    peakLoopDelayAt: number | null;
+  }[];
   crashes: ReplicaCrash[];
   postgres: PostgresPeaks;
   chaos: {
@@ -218,6 +224,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     await balancer.stop();
     await replicas.stopAll();
+    replicas.readLoopDelays();
     const logFiles = await replicas.writeLogs(logDir);
     await writeFile(path.join(logDir, "provider-calls.json"), JSON.stringify(calls));
     await writeFile(path.join(logDir, "client-records.json"), JSON.stringify({ users, answers }));
@@ -232,11 +239,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       traffic: counters,
       clients: clientFigures(answers),
       ttftMs: ttft(answers, calls),
-      replicas: replicas.instances.map(({ label, peakRssBytes, exitCode }) => ({
-        label,
-        peakRssBytes,
-        exitCode,
-      })),
+      replicas: replicas.instances.map(
+        ({ label, peakRssBytes, exitCode, peakLoopDelayMs, peakLoopDelayAt }) => ({
+          label,
+          peakRssBytes,
+          exitCode,
+          peakLoopDelayMs,
+          peakLoopDelayAt,
+        }),
+      ),
       crashes: replicas.crashes,
       postgres: postgres.peaks,
       chaos: chaosResult,
@@ -334,8 +345,8 @@ async function readLogs(files: Record<string, string>): Promise<LogLine[]> {
   const lines: LogLine[] = [];
   for (const [label, file] of Object.entries(files)) {
     for (const text of (await readFile(file, "utf8")).split("\n")) {
-      // Blank lines and the continuation lines of stack traces printed outside the logger.
-      if (!text.trim() || /^\s/.test(text)) continue;
+      // Blank lines, the continuation lines of stack traces printed outside the logger, the loop probe.
+      if (!text.trim() || /^\s/.test(text) || text.startsWith("XQT5_LOOP ")) continue;
       let level = 50;
       let message = text.slice(0, 160);
       try {

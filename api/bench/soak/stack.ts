@@ -11,6 +11,7 @@ import { type ApiProcess, freePort, startApiProcess } from "../../test/support/a
 // a port of its own, and two API replicas that can be drained (SIGTERM) and restarted.
 
 const API_ROOT = path.resolve(import.meta.dirname, "../..");
+const LOOP_PROBE = path.resolve(import.meta.dirname, "loop-probe.ts");
 
 /** Every child the soak started, so that none outlives it (also when it fails or is interrupted). */
 const children = new Set<ChildProcess>();
@@ -157,6 +158,9 @@ export interface ApiInstance {
   pid: number;
   peakRssBytes: number;
   startedAt: number;
+  /** The worst event-loop delay seen (bench/soak/loop-probe.ts), and when. */
+  peakLoopDelayMs: number;
+  peakLoopDelayAt: number | null;
   exitCode: number | null | undefined;
 }
 
@@ -250,7 +254,7 @@ export class Replicas {
   }
 
   private async launch(slot: "A" | "B", label: string): Promise<ApiInstance> {
-    const api = await startApiProcess(this.env, 120_000);
+    const api = await startApiProcess(this.env, 120_000, ["--import", LOOP_PROBE]);
     track(api.process);
     if (this.stopped) {
       // A restart that finished after the soak ended.
@@ -265,6 +269,8 @@ export class Replicas {
       pid: api.process.pid ?? 0,
       peakRssBytes: 0,
       startedAt: Date.now(),
+      peakLoopDelayMs: 0,
+      peakLoopDelayAt: null,
       exitCode: undefined,
     };
     this.instances.push(instance);
@@ -278,7 +284,14 @@ export class Replicas {
         at: new Date().toISOString(),
         exitCode: code,
         signal,
-        lastOutput: api.output().trimEnd().split("\n").slice(-25).join("\n"),
+        lastOutput: api
+          .output()
+          .trimEnd()
+          .split("\n")
+          .filter((line) => !line.startsWith("XQT5_LOOP "))
+          .slice(-25)
+          .map((line) => line.slice(0, 300))
+          .join("\n"),
         restartedAs: null,
       };
       this.crashes.push(crash);
@@ -295,6 +308,19 @@ export class Replicas {
 
   private nextLabel(slot: "A" | "B"): string {
     return `${slot}${this.instances.filter((instance) => instance.slot === slot).length + 1}`;
+  }
+
+  /** Reads the loop probe's lines of every instance (call at the end). */
+  readLoopDelays(): void {
+    for (const instance of this.instances) {
+      for (const match of instance.api.output().matchAll(/^XQT5_LOOP (\d+) (\d+)$/gm)) {
+        const delay = Number(match[2]);
+        if (delay > instance.peakLoopDelayMs) {
+          instance.peakLoopDelayMs = delay;
+          instance.peakLoopDelayAt = Number(match[1]);
+        }
+      }
+    }
   }
 
   private async sampleRss() {
