@@ -21,6 +21,7 @@ async function main() {
     dataDir: config.DATA_DIR,
     migrate: config.MIGRATE_ON_START && !config.MIGRATION_DATABASE_URL,
     log,
+    onConnectionError: (error) => logger.warn({ err: error }, "a database connection broke; reconnecting"),
   });
   const app = await assembleApp({ config, database, logger, providerSettings });
   const running = await listen(app, config.PORT, config.HOST);

@@ -28,6 +28,11 @@ export interface OpenDatabaseOptions {
   /** Postgres connections per process (default 10). */
   poolSize?: number;
   log?: (message: string) => void;
+  /**
+   * Told when an idle pooled connection breaks (Postgres restarted, a network cut): the pool drops it
+   * and opens another; unheard, the pool's error event would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -47,6 +52,7 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
     }
   }
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+  pool.on("error", (error) => options.onConnectionError?.(error));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

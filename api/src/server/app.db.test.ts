@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
@@ -12,6 +12,7 @@ const ASSET = `export const greeting = ${JSON.stringify("Grüß Gott ".repeat(50
 beforeAll(async () => {
   pwaDir = await mkdtemp(path.join(os.tmpdir(), "xqt5-pwa-"));
   await writeFile(path.join(pwaDir, "index.html"), "<!doctype html><title>XQT5</title>");
+  await writeFile(path.join(pwaDir, "sw.js"), "self.addEventListener('install', () => {});");
   // The PWA build ships precompressed copies of its assets (vite-plugin-compression2).
   await mkdir(path.join(pwaDir, "assets"));
   await writeFile(path.join(pwaDir, "assets/app-1234.js"), ASSET);
@@ -49,6 +50,22 @@ describe("HTTP server", () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toContain("<title>XQT5</title>");
     }
+  });
+
+  it("survives a file of the build vanishing under it (a rebuild while it runs): that request fails, nothing else", async () => {
+    expect((await fetch(`${app.url}/sw.js`)).status).toBe(200);
+    await rm(path.join(pwaDir, "sw.js"));
+    const gone = await fetch(`${app.url}/sw.js`).then(
+      (response) =>
+        response.text().then(
+          () => "answered",
+          () => "cut",
+        ),
+      () => "cut",
+    );
+    expect(gone).toBe("cut");
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${app.url}/`)).text()).toContain("XQT5");
   });
 
   it("sends the build's precompressed assets to clients that accept them, as immutable", async () => {

@@ -1,11 +1,7 @@
-import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createYoga, type Plugin } from "graphql-yoga";
-import sirv from "sirv";
-import { isApiKeySecret } from "../api-keys/api-key-service.js";
+import { createYoga } from "graphql-yoga";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { isAppError } from "../errors/app-errors.js";
 import type { Context } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import { observeHttp } from "../observability/http-observer.js";
@@ -16,8 +12,14 @@ import { useMetrics } from "../observability/metrics-plugin.js";
 import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
+import { refuseOversizedBody } from "./body-limit.js";
 import { createErrorMasker } from "./error-masking.js";
+import { createContextFactory } from "./graphql-context.js";
 import { useGraphQLSse } from "./graphql-sse.js";
+import { answerHealth, answerReadiness } from "./health.js";
+import { sendJson } from "./http-replies.js";
+import { servePwa } from "./pwa-static.js";
+import { useResponseCookies } from "./response-cookies.js";
 import type { Services } from "./services.js";
 import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
@@ -42,7 +44,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
   const metrics = createMetrics({ answersInProgress: () => services.generator.activeCount });
   services.generator.observe(answerMetrics(metrics));
   const serveMetrics = metricsEndpoint(metrics.registry, config.METRICS_TOKEN);
-  const responseCookies = new WeakMap<Request, string[]>();
+  const cookies = useResponseCookies();
   const persisted = new PersistedOperations(
     config.PERSISTED_OPERATIONS_FILE,
     config.PERSISTED_OPERATIONS_ONLY,
@@ -54,12 +56,6 @@ export function createApp({ config, database, logger, services }: AppDependencie
     );
   }
 
-  const setCookiesPlugin: Plugin = {
-    onResponse({ request, response }) {
-      for (const cookie of responseCookies.get(request) ?? []) response.headers.append("set-cookie", cookie);
-    },
-  };
-
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -70,121 +66,34 @@ export function createApp({ config, database, logger, services }: AppDependencie
     maskedErrors: { maskError: createErrorMasker(logger) },
     plugins: [
       useGraphQLSse("/graphql/stream", persisted),
-      setCookiesPlugin,
+      cookies.plugin,
       sseHeadersPlugin,
       useMetrics(metrics),
       useEndStreamsOnShutdown(lifecycle),
       ...securityPlugins(config, services.rateLimiters, persisted),
     ],
-    context: async ({ request, req }): Promise<Context> => {
-      const cookies: string[] = [];
-      responseCookies.set(request, cookies);
-      const context: Context = {
-        prisma: database.prisma,
-        config,
-        logger,
-        services,
-        viewer: null,
-        authFailure: null,
-        clientIp: clientIpOf(req, request, config.TRUST_PROXY),
-        userAgent: request.headers.get("user-agent"),
-        secure: isSecure(request, config.TRUST_PROXY),
-        request,
-        responseCookies: cookies,
-      };
-      const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-      if (bearer) {
-        try {
-          const token = bearer.trim();
-          context.viewer = isApiKeySecret(token)
-            ? await services.apiKeys.authenticate(token)
-            : await services.auth.authenticate(token);
-        } catch (error) {
-          context.authFailure = isAppError(error) ? error.message : "The access token is invalid";
-          if (!isAppError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
-        }
-      }
-      return context;
-    },
+    context: createContextFactory({ config, database, logger, services, cookiesFor: cookies.cookiesFor }),
   });
 
-  const pwa = existsSync(config.PWA_DIST)
-    ? sirv(config.PWA_DIST, {
-        single: true,
-        etag: true,
-        gzip: true,
-        brotli: true,
-        setHeaders: pwaCacheHeaders,
-      })
-    : null;
+  const pwa = servePwa(config.PWA_DIST, logger);
+  const notFound = (res: ServerResponse) => () => sendJson(res, 404, { error: "not found" });
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (pathname === "/healthz") return answerHealth(res);
     if (pathname === "/metrics") return serveMetrics(req, res);
     // Shutting down: the proxy and clients take new work elsewhere; streams already open go on.
     if (lifecycle.draining)
       return sendJson(res, 503, { status: "draining" }, { connection: "close", "retry-after": "1" });
-    if (pathname === "/readyz") {
-      database.ping().then(
-        () => sendJson(res, 200, { status: "ready", database: database.kind }),
-        (error: unknown) => {
-          logger.warn({ err: error }, "readiness check failed");
-          sendJson(res, 503, { status: "unavailable", database: database.kind });
-        },
-      );
-      return;
-    }
+    if (pathname === "/readyz") return answerReadiness(res, database, logger);
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
-      if (Number(req.headers["content-length"] ?? 0) > config.MAX_REQUEST_BODY_BYTES) {
-        return sendJson(
-          res,
-          413,
-          {
-            errors: [
-              {
-                message: `The request body is larger than ${config.MAX_REQUEST_BODY_BYTES} bytes`,
-                extensions: { code: "BAD_USER_INPUT" },
-              },
-            ],
-          },
-          { connection: "close" },
-        );
-      }
+      if (refuseOversizedBody(req, res, config.MAX_REQUEST_BODY_BYTES)) return;
       return yoga(req, res, { req, res });
     }
-    if (pwa) return pwa(req, res, () => sendJson(res, 404, { error: "not found" }));
-    return sendJson(res, 404, { error: "not found" });
+    if (pwa) return pwa(req, res, notFound(res));
+    return notFound(res)();
   };
 
   const handle = observeHttp(route, { logger, metrics });
   return { handle, yoga, services, lifecycle, metrics };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
-}
-
-// Hashed build assets never change; the shell, the service worker and the manifest always revalidate.
-function pwaCacheHeaders(res: ServerResponse, pathname: string) {
-  const immutable = pathname.startsWith("/assets/");
-  res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-}
-
-function clientIpOf(req: IncomingMessage, request: Request, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
-function isSecure(request: Request, trustProxy: boolean): boolean {
-  if (trustProxy && request.headers.get("x-forwarded-proto") === "https") return true;
-  return new URL(request.url).protocol === "https:";
 }

@@ -1,0 +1,59 @@
+import type { IncomingMessage } from "node:http";
+import { isApiKeySecret } from "../api-keys/api-key-service.js";
+import type { AppConfig } from "../config/env.js";
+import type { Database } from "../db/database.js";
+import { isAppError } from "../errors/app-errors.js";
+import type { Context } from "../graphql/context.js";
+import type { Logger } from "../observability/logger.js";
+import { clientIpOf, isSecure } from "./client-address.js";
+import type { Services } from "./services.js";
+
+export interface ContextDependencies {
+  config: AppConfig;
+  database: Database;
+  logger: Logger;
+  services: Services;
+  cookiesFor(request: Request): string[];
+}
+
+/**
+ * Builds each request's context: who is asking (an access token or an API key in `Authorization:
+ * Bearer`), from where, and where response cookies go. A token that does not authenticate leaves the
+ * viewer empty and says why, for the fields that need a signed-in user.
+ */
+export function createContextFactory({
+  config,
+  database,
+  logger,
+  services,
+  cookiesFor,
+}: ContextDependencies) {
+  return async ({ request, req }: { request: Request; req: IncomingMessage }): Promise<Context> => {
+    const context: Context = {
+      prisma: database.prisma,
+      config,
+      logger,
+      services,
+      viewer: null,
+      authFailure: null,
+      clientIp: clientIpOf(req, request, config.TRUST_PROXY),
+      userAgent: request.headers.get("user-agent"),
+      secure: isSecure(request, config.TRUST_PROXY),
+      request,
+      responseCookies: cookiesFor(request),
+    };
+    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+    if (bearer) {
+      try {
+        const token = bearer.trim();
+        context.viewer = isApiKeySecret(token)
+          ? await services.apiKeys.authenticate(token)
+          : await services.auth.authenticate(token);
+      } catch (error) {
+        context.authFailure = isAppError(error) ? error.message : "The access token is invalid";
+        if (!isAppError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
+      }
+    }
+    return context;
+  };
+}
