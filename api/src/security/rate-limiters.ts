@@ -7,6 +7,8 @@ export interface RateLimitSettings {
   messagesPerMinute: number;
   /** Shared across replicas when set; in memory otherwise. */
   redisUrl?: string;
+  /** Told when the Redis connection fails (the limits then hold per process until it is back). */
+  onRedisError?: (error: Error) => void;
 }
 
 export interface RateLimiters {
@@ -21,6 +23,7 @@ export function createRateLimiters(settings: RateLimitSettings): RateLimiters {
   const redis = settings.redisUrl
     ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false })
     : null;
+  redis?.on("error", (error: Error) => settings.onRedisError?.(error));
   const limiter = (keyPrefix: string, points: number): RateLimiterAbstract =>
     redis
       ? new RateLimiterRedis({

@@ -84,6 +84,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     apiKeyRequestsPerMinute: config.RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE,
     messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
     redisUrl: config.REDIS_URL,
+    onRedisError: (error) => logger.warn({ err: error }, "Redis connection error (rate limits)"),
   });
   const generator = new AnswerGenerator({
     prisma,
