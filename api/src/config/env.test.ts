@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./env.js";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./env.js";
 
 describe("loadConfig", () => {
   it("has working defaults for the embedded database", () => {
@@ -33,5 +35,26 @@ describe("loadConfig", () => {
 
   it("refuses a short JWT_SECRET", () => {
     expect(() => loadConfig({ JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 characters/);
+  });
+});
+
+describe("documentation of the configuration", () => {
+  const root = path.resolve(import.meta.dirname, "../../..");
+  const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+
+  it("lists every variable the API reads in .env.example and in the README's table", () => {
+    const envExample = read(".env.example");
+    const table = read("README.md").split("## Configuration")[1]?.split("\n## ")[0] ?? "";
+    for (const name of CONFIG_VARIABLES) {
+      expect(envExample, name).toMatch(new RegExp(`^${name}=`, "m"));
+      expect(table, name).toContain(`\`${name}\``);
+    }
+  });
+
+  it("keeps the README's table in one piece (a line between its rows would split it in two)", () => {
+    const lines = read("README.md").split("## Configuration")[1]?.split("\n## ")[0]?.split("\n") ?? [];
+    const rows = lines.flatMap((line, index) => (line.startsWith("|") ? [index] : []));
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.at(-1)! - rows[0]!).toBe(rows.length - 1);
   });
 });

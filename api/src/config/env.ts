@@ -81,6 +81,9 @@ const envSchema = z.object({
 
 export type AppConfig = z.infer<typeof envSchema>;
 
+/** The name of every variable the API reads (besides the provider settings, see providers/settings.ts). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
