@@ -13,7 +13,7 @@ import { onAppResumed } from "./offline/network";
 // reload) — and, after signing out, the outbox. A session that merely expired keeps its waiting
 // messages: they go out when the same person signs in again (another person's sign-in drops them).
 session.onEnd(async (reason, hadUser) => {
-  if (reason !== "expired") outbox.clear();
+  if (reason !== "expired") await outbox.clear();
   await cacheStorage.clear();
   if (hadUser) {
     rememberSignOutReason(reason);
@@ -24,8 +24,7 @@ session.onEnd(async (reason, hadUser) => {
 /** Sends what the signed-in person left waiting (and drops what someone else left). */
 function sendWaitingMessages(userId: string | undefined): void {
   if (!userId) return;
-  outbox.keepOnly(userId);
-  void outbox.flush();
+  void outbox.keepOnly(userId).then(() => outbox.flush());
 }
 // After a sign-in (the start is handled below, once the session is resumed).
 createRoot(() => createEffect(on(() => session.user()?.id, sendWaitingMessages, { defer: true })));

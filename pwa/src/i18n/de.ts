@@ -193,6 +193,8 @@ export const de: Dictionary = {
     PERSISTED_QUERY_NOT_IN_LIST: "Diese Version der App ist veraltet. Bitte die Seite neu laden.",
     PERSISTED_QUERY_ID_REQUIRED: "Diese Version der App ist veraltet. Bitte die Seite neu laden.",
     NETWORK: "Keine Verbindung zum Server.",
+    STORAGE_REFUSED:
+      "Dieses Gerät hat Ihre Nachricht nicht gespeichert (der Speicher ist voll, oder der Browser erlaubt es hier nicht), deshalb wurde sie nicht gesendet. Ihr Text steht noch im Eingabefeld.",
     UNKNOWN: "Etwas ist schiefgegangen.",
   },
 };

@@ -190,6 +190,8 @@ export const en = {
     PERSISTED_QUERY_NOT_IN_LIST: "This version of the app is out of date. Reload the page.",
     PERSISTED_QUERY_ID_REQUIRED: "This version of the app is out of date. Reload the page.",
     NETWORK: "No connection to the server.",
+    STORAGE_REFUSED:
+      "This device refused to store your message (its storage is full, or the browser does not allow it here), so it was not sent. Your text is still in the input field.",
     UNKNOWN: "Something went wrong.",
   },
 };

@@ -14,7 +14,7 @@ import {
 } from "solid-js";
 import { chatTitle } from "../chats/chat-title";
 import { UpdateChatMutation } from "../chats/documents";
-import { errorCode } from "../graphql/errors";
+import { describeCode, errorCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { ModelSettings } from "../models/ModelSettings";
 import { createModels } from "../models/models";
@@ -139,8 +139,9 @@ export function ChatArea(): JSX.Element {
     seen.observe(button);
     onCleanup(() => seen.disconnect());
   };
+  // Not before the outbox is read: the chat may be one started offline, waiting there.
   const notAvailable = () =>
-    !chat.data && chat.error && !waitingNewChat() ? errorCode(chat.error) : undefined;
+    !chat.data && chat.error && outbox.loaded() && !waitingNewChat() ? errorCode(chat.error) : undefined;
 
   return (
     <div class="chat">
@@ -216,22 +217,23 @@ export function ChatArea(): JSX.Element {
               </div>
               <Show when={actionError()}>
                 <p class="alert chat-error" role="alert">
-                  {actionError()}
+                  {describeCode(actionError() ?? "UNKNOWN")}
                 </p>
               </Show>
               <StreamAnnouncer chatId={chatId()} />
               <MessageInput
                 streaming={busy()}
                 onStop={stopStreaming}
-                onSend={(content) => {
+                onSend={async (content) => {
                   anchor.pinToEnd();
-                  sendChatMessage({
+                  const refused = await sendChatMessage({
                     chatId: current().id,
                     content,
                     model: current().model,
                     temperature: current().temperature,
                   });
-                  return undefined;
+                  setActionError(refused);
+                  return refused === undefined;
                 }}
               />
             </>

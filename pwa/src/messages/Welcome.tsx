@@ -1,14 +1,11 @@
 import { useNavigate } from "@solidjs/router";
-import { createMutation } from "@urql/solid";
 import { createSignal, type JSX, Show } from "solid-js";
 import { type AssistantChoice, AssistantSelector } from "../assistants/AssistantSelector";
-import { CreateChatMutation } from "../chats/documents";
-import { describeError, isNetworkFailure } from "../graphql/errors";
+import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { DEFAULT_TEMPERATURE, ModelSettings } from "../models/ModelSettings";
 import { createModels } from "../models/models";
 import { online } from "../offline/network";
-import type { NewChatSettings } from "../offline/outbox";
 import { sendChatMessage } from "./chat-actions";
 import { MessageInput } from "./MessageInput";
 
@@ -19,9 +16,7 @@ export function Welcome(): JSX.Element {
   const [model, setModel] = createSignal<string | null>(null);
   const [temperature, setTemperature] = createSignal(DEFAULT_TEMPERATURE);
   const [assistant, setAssistant] = createSignal<AssistantChoice | null>(null);
-  const [creating, setCreating] = createSignal(false);
   const [error, setError] = createSignal("");
-  const [, createChat] = createMutation(CreateChatMutation);
 
   const chosenModel = () => model() ?? models.defaultModel()?.id ?? null;
 
@@ -31,33 +26,23 @@ export function Welcome(): JSX.Element {
     if (choice?.temperature != null) setTemperature(choice.temperature);
   };
 
-  /** Offline (or the connection dropped): the chat gets its id here and waits in the outbox with its message. */
-  const startLater = (content: string, settings: NewChatSettings): true => {
-    const chatId = crypto.randomUUID();
-    sendChatMessage({ chatId, content, ...settings, newChat: settings });
-    navigate(`/chats/${chatId}`);
-    return true;
-  };
-
+  /**
+   * The chat gets its id here, and it and its first message go out through the outbox, online or not:
+   * creating a chat under an id is idempotent, so a response lost on the way (the outbox tries again)
+   * never leaves an empty chat behind — and when the device refuses to keep the message, nothing is
+   * created and the text stays in the composer.
+   */
   const start = async (content: string): Promise<boolean> => {
     const settings = {
       model: chosenModel(),
       temperature: temperature(),
       assistantId: assistant()?.id ?? null,
     };
-    if (!online()) return startLater(content, settings);
-    setCreating(true);
-    setError("");
-    const result = await createChat({ input: settings });
-    setCreating(false);
-    const chat = result.data?.createChat;
-    if (!chat) {
-      if (isNetworkFailure(result.error)) return startLater(content, settings);
-      setError(describeError(result.error));
-      return false;
-    }
-    sendChatMessage({ chatId: chat.id, content, model: chat.model, temperature: chat.temperature });
-    navigate(`/chats/${chat.id}`);
+    const chatId = crypto.randomUUID();
+    const refused = await sendChatMessage({ chatId, content, ...settings, newChat: settings });
+    setError(refused ? describeCode(refused) : "");
+    if (refused) return false;
+    navigate(`/chats/${chatId}`);
     return true;
   };
 
@@ -88,7 +73,7 @@ export function Welcome(): JSX.Element {
           {error()}
         </p>
       </Show>
-      <MessageInput streaming={false} disabled={creating()} onStop={() => {}} onSend={start} />
+      <MessageInput streaming={false} onStop={() => {}} onSend={start} />
     </div>
   );
 }

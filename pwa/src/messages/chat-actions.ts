@@ -5,9 +5,16 @@ import { session } from "../auth/session";
 import { CreateChatMutation } from "../chats/documents";
 import { client } from "../graphql/client";
 import { errorCode, isNetworkFailure } from "../graphql/errors";
-import { createOutbox, type NewOutboxItem, type OutboxItem, type SendOutcome } from "../offline/outbox";
+import {
+  createOutbox,
+  type NewOutboxItem,
+  type OutboxItem,
+  OutboxStorageError,
+  type SendOutcome,
+} from "../offline/outbox";
+import { openOutboxStore } from "../offline/outbox-store";
+import { deviceLocks, tabChannel } from "../ui/cross-tab";
 import { startOfMonth } from "../ui/format";
-import { readJson, writeJson } from "../ui/storage";
 import { whenIdle } from "../ui/when-idle";
 import { UsageQuery } from "../usage/documents";
 import type { ChatMessage } from "./conversation";
@@ -28,8 +35,9 @@ export const MESSAGE_PAGE_SIZE = 16;
 /** Each earlier page, loaded when the reader scrolls up to it (or asks for it). */
 export const OLDER_PAGE_SIZE = 40;
 const PREFETCHED_RECENT_CHATS = 3;
-const OUTBOX_KEY = "xqt5.outbox";
 const TITLE_DELAY_MS = 3_000;
+/** How long a queued message waits for the previous answer of its chat before it is sent anyway. */
+const PREVIOUS_ANSWER_WAIT_MS = 60_000;
 
 /** Messages returned by this session's mutations, until the chat's query has them too. */
 const [recentMessages, setRecentMessages] = createStore<Record<string, ChatMessage[]>>({});
@@ -137,8 +145,9 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
       .toPromise();
     if (!created.data?.createChat) return failure(created.error);
   }
-  // One answer at a time per chat: the next queued message waits until the previous one is answered.
-  await streams.whenChatIdle(item.chatId);
+  // One answer at a time per chat: the next queued message waits until the previous one is answered —
+  // but not for ever: an answer that never ends (e.g. its stream was lost) must not hold the queue.
+  await streams.whenChatIdle(item.chatId, PREVIOUS_ANSWER_WAIT_MS);
   const result = await client
     .mutation(SendMessageMutation, {
       input: {
@@ -161,13 +170,28 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
 
 export const outbox = createOutbox({
   send: deliver,
-  load: () => readJson<OutboxItem[]>(OUTBOX_KEY, []),
-  save: (items) => writeJson(OUTBOX_KEY, items),
+  store: openOutboxStore(),
+  channel: tabChannel("xqt5.outbox"),
+  locks: deviceLocks(),
+  // Another tab sent them: this tab's copy of those chats learns of the new messages and answers.
+  onRemovedElsewhere: (items) => {
+    for (const chatId of new Set(items.map((item) => item.chatId))) refreshChat(chatId);
+  },
 });
 
-export function sendChatMessage(input: NewOutboxItem): void {
-  outbox.enqueue({ ...input, userId: session.user()?.id });
+/**
+ * Queues a message and sends what waits. Answers an error code when the message was not taken (the
+ * device refused to store it); the caller keeps the text then.
+ */
+export async function sendChatMessage(input: NewOutboxItem): Promise<string | undefined> {
+  try {
+    await outbox.enqueue({ ...input, userId: session.user()?.id });
+  } catch (error) {
+    if (error instanceof OutboxStorageError) return "STORAGE_REFUSED";
+    throw error;
+  }
   void outbox.flush();
+  return undefined;
 }
 
 export async function stopAnswer(messageId: string): Promise<void> {

@@ -80,6 +80,20 @@ describe("stream store", () => {
     expect(store.isChatStreaming("c1")).toBe(false);
   });
 
+  it("lets a chat's queue wait for an answer that never ends only as long as the bound", async () => {
+    vi.useFakeTimers();
+    const { store } = setup();
+    store.follow("m1", "c1");
+    let waited = false;
+    void store.whenChatIdle("c1", 60_000).then(() => (waited = true));
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(waited).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(waited).toBe(true);
+    expect(store.isChatStreaming("c1")).toBe(true);
+    store.dispose();
+  });
+
   it("does not revive a finished answer from a stale 'streaming' status, only on restart", () => {
     const { store, subscriptions } = setup();
     store.follow("m1", "c1");

@@ -151,17 +151,24 @@ export function createStreamStore(options: StreamStoreOptions) {
       if (streams[message.id]) settle(message.id, { __typename: "MessageCompleted", message });
     },
     isChatStreaming,
-    whenChatIdle(chatId: string): Promise<void> {
+    /** Resolves when no answer of the chat streams any more, or after `timeoutMs` at the latest. */
+    whenChatIdle(chatId: string, timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
       if (!isChatStreaming(chatId)) return Promise.resolve();
       return new Promise((resolve) => {
-        const waiter = () => {
-          if (isChatStreaming(chatId)) return;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = () => {
           idleWaiters.delete(waiter);
+          clearTimeout(timer);
           resolve();
         };
+        const waiter = () => {
+          if (!isChatStreaming(chatId)) done();
+        };
         idleWaiters.add(waiter);
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(done, timeoutMs);
       });
     },
+
     dispose(): void {
       for (const messageId of [...live.keys()]) disconnect(messageId);
     },

@@ -1,8 +1,12 @@
 import { createSignal } from "solid-js";
+import type { Locks, TabChannel } from "../ui/cross-tab";
 
 // Messages waiting to be sent. Every message goes through here, online or not: it shows at once as
-// "pending", is sent in the order it was written, one at a time, and carries a clientMessageId so that a
-// send whose answer got lost on the way can be repeated without creating a second message.
+// "pending", is kept on the device (one record per message, so tabs never overwrite each other), and
+// carries a clientMessageId so that a send whose answer got lost on the way can be repeated without
+// creating a second message. Each chat's messages go out in the order they were written, one at a
+// time; chats do not wait for each other. One tab delivers at a time (a lock), and every tab shows the
+// messages of every tab (a change is announced on a channel and read again there).
 
 export interface OutboxItem {
   clientMessageId: string;
@@ -11,6 +15,7 @@ export interface OutboxItem {
   model?: string | null;
   temperature?: number | null;
   createdAt: string;
+  /** "sending" exists only in the memory of the tab that sends; it is stored as "pending". */
   state: "pending" | "sending" | "failed";
   /** Error code of a refused send. */
   error?: string;
@@ -32,10 +37,31 @@ export type SendOutcome =
   | { kind: "later"; afterMs: number }
   | { kind: "refused"; code: string };
 
+/** Where waiting messages are kept: one record per message, shared by the tabs of this device. */
+export interface OutboxStore {
+  all(): Promise<OutboxItem[]>;
+  put(item: OutboxItem): Promise<void>;
+  delete(clientMessageIds: readonly string[]): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The device refused to keep a new message (storage full, or not allowed here); it was not queued. */
+export class OutboxStorageError extends Error {
+  constructor(cause: unknown) {
+    super("The message could not be stored on this device", { cause });
+    this.name = "OutboxStorageError";
+  }
+}
+
 export interface OutboxOptions {
   send(item: OutboxItem): Promise<SendOutcome>;
-  load(): OutboxItem[];
-  save(items: OutboxItem[]): void;
+  store: OutboxStore;
+  /** Announces this tab's changes to the other tabs and hears theirs; without it, tabs do not hear each other. */
+  channel?: TabChannel;
+  /** Keeps delivery to one tab at a time; without it, only this tab's own deliveries are kept apart. */
+  locks?: Locks;
+  /** Messages that another tab sent or removed, e.g. to fetch the chat again here. */
+  onRemovedElsewhere?(items: OutboxItem[]): void;
   newId?(): string;
   now?(): Date;
 }
@@ -45,98 +71,247 @@ export type NewOutboxItem = Pick<
   "chatId" | "content" | "model" | "temperature" | "newChat" | "userId"
 >;
 
+const DELIVERY_LOCK = "xqt5.outbox.delivery";
+
+function inOrder(a: OutboxItem, b: OutboxItem): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.clientMessageId < b.clientMessageId ? -1 : a.clientMessageId > b.clientMessageId ? 1 : 0;
+}
+
+/** As stored: what only the sending tab knows stays out. */
+function storable(item: OutboxItem): OutboxItem {
+  return item.state === "sending" ? { ...item, state: "pending" } : item;
+}
+
 export function createOutbox(options: OutboxOptions) {
   const newId = options.newId ?? (() => crypto.randomUUID());
   const now = options.now ?? (() => new Date());
-  // After a reload nothing is in flight any more: "sending" items are pending again.
-  const [items, setItems] = createSignal<OutboxItem[]>(
-    options.load().map((item) => (item.state === "sending" ? { ...item, state: "pending" } : item)),
-  );
+  const { store } = options;
+  const [items, setItems] = createSignal<OutboxItem[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  /** Taken by enqueue but not yet confirmed stored: shown, not sent. */
+  const unsaved = new Map<string, OutboxItem>();
+  /** Being sent by this tab. */
+  const sending = new Set<string>();
+  // Bumped by every change made here, so that a read of the store that started before it is repeated.
+  let version = 0;
+  let lastCreatedAt = 0;
+
+  function show(list: readonly OutboxItem[]): void {
+    setItems(
+      list
+        .map((item): OutboxItem => {
+          if (sending.has(item.clientMessageId)) return { ...item, state: "sending" };
+          return item.state === "sending" ? { ...item, state: "pending" } : item;
+        })
+        .sort(inOrder),
+    );
+  }
+
+  function change(next: OutboxItem[]): void {
+    version++;
+    show(next);
+  }
+
+  function announce(): void {
+    options.channel?.postMessage("changed");
+  }
+
+  /** Stores a change made here (already shown); a store that refuses it leaves this tab's view as is. */
+  async function persist(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+      announce();
+    } catch {
+      // Kept in this tab's memory; the message is still shown and sent from here.
+    }
+  }
+
+  /** Reads what every tab keeps. */
+  async function reload(): Promise<void> {
+    const seen = version;
+    let stored: OutboxItem[];
+    try {
+      stored = await store.all();
+    } catch {
+      return;
+    } finally {
+      setLoaded(true);
+    }
+    if (seen !== version) return reload();
+    const known = new Set(stored.map((item) => item.clientMessageId));
+    const removedElsewhere = items().filter(
+      (item) => !known.has(item.clientMessageId) && !unsaved.has(item.clientMessageId),
+    );
+    show([...stored, ...[...unsaved.values()].filter((item) => !known.has(item.clientMessageId))]);
+    if (removedElsewhere.length > 0) options.onRemovedElsewhere?.(removedElsewhere);
+  }
+
+  const ready = reload();
+
+  // --- delivery -------------------------------------------------------------------------------------
+
   let running: Promise<void> | null = null;
+  /** Chats whose delivery stopped in this run (offline, rate limited): not started again in it... */
+  const halted = new Set<string>();
+  /** ...unless a flush was asked for meanwhile (the network is back): then each gets one more try. */
   let again = false;
+  let wake: (() => void) | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  function write(next: OutboxItem[]): void {
-    setItems(next);
-    options.save(next);
+  const deliverable = (item: OutboxItem) => item.state === "pending" && !unsaved.has(item.clientMessageId);
+
+  function update(clientMessageId: string, patch: Partial<OutboxItem>): OutboxItem | undefined {
+    let updated: OutboxItem | undefined;
+    change(
+      items().map((item) => {
+        if (item.clientMessageId !== clientMessageId) return item;
+        updated = { ...item, ...patch };
+        return updated;
+      }),
+    );
+    return updated;
   }
 
-  function update(clientMessageId: string, patch: Partial<OutboxItem>): void {
-    write(items().map((item) => (item.clientMessageId === clientMessageId ? { ...item, ...patch } : item)));
-  }
-
-  function remove(clientMessageId: string): void {
-    write(items().filter((item) => item.clientMessageId !== clientMessageId));
-  }
-
-  async function drain(): Promise<void> {
+  /** Sends one chat's waiting messages in order, until none is left or the chat must wait. */
+  async function deliverChat(chatId: string): Promise<void> {
     for (;;) {
-      const next = items().find((item) => item.state !== "failed");
+      const next = items().find((item) => item.chatId === chatId && deliverable(item));
       if (!next) return;
-      update(next.clientMessageId, { state: "sending" });
+      const id = next.clientMessageId;
+      sending.add(id);
+      show(items());
       const outcome = await options.send(next).catch((): SendOutcome => ({ kind: "offline" }));
+      sending.delete(id);
       if (outcome.kind === "sent") {
-        remove(next.clientMessageId);
-      } else if (outcome.kind === "offline") {
-        update(next.clientMessageId, { state: "pending" });
-        return;
-      } else if (outcome.kind === "later") {
-        // Rate limited: keep the order and try again when the server allows it.
-        update(next.clientMessageId, { state: "pending" });
-        clearTimeout(retryTimer);
-        retryTimer = setTimeout(() => void flush(), outcome.afterMs);
-        return;
+        change(items().filter((item) => item.clientMessageId !== id));
+        await persist(() => store.delete([id]));
+      } else if (outcome.kind === "refused") {
+        const failed = update(id, { state: "failed", error: outcome.code });
+        if (failed) await persist(() => store.put(storable(failed)));
       } else {
-        update(next.clientMessageId, { state: "failed", error: outcome.code });
+        show(items());
+        halted.add(chatId);
+        if (outcome.kind === "later") {
+          // Rate limited: keep the order and try again when the server allows it.
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(() => void flush(), outcome.afterMs);
+        }
+        return;
       }
+    }
+  }
+
+  /** One delivery per chat with waiting messages, side by side; new messages join while it runs. */
+  async function deliverAll(): Promise<void> {
+    await ready;
+    await reload();
+    const chats = new Map<string, Promise<void>>();
+    for (;;) {
+      for (const item of items()) {
+        if (!deliverable(item) || chats.has(item.chatId) || halted.has(item.chatId)) continue;
+        const chatId = item.chatId;
+        chats.set(
+          chatId,
+          deliverChat(chatId).finally(() => {
+            chats.delete(chatId);
+            wake?.();
+          }),
+        );
+      }
+      if (chats.size === 0) {
+        if (!again) return;
+        again = false;
+        halted.clear();
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   }
 
   /** Sends what is waiting. Concurrent calls share one run, so nothing is sent twice in parallel. */
   function flush(): Promise<void> {
     if (running) {
+      // Called again (the network is back, a message was added): chats that stopped may go on.
       again = true;
+      halted.clear();
+      wake?.();
       return running;
     }
-    running = (async () => {
-      do {
-        again = false;
-        await drain();
-      } while (again && items().some((item) => item.state === "pending"));
-    })().finally(() => {
+    const run = () => deliverAll();
+    running = (options.locks ? options.locks.request(DELIVERY_LOCK, run) : run()).finally(() => {
       running = null;
+      again = false;
+      halted.clear();
     });
     return running;
   }
 
+  options.channel?.addEventListener("message", () => {
+    void reload().then(() => wake?.());
+  });
+
   return {
     items,
-    enqueue(input: NewOutboxItem): OutboxItem {
+    /** Whether the device's waiting messages have been read (until then, none are shown). */
+    loaded,
+    ready,
+    /**
+     * Takes a new message: shown at once, stored on the device, then sendable. Rejects with an
+     * OutboxStorageError (and shows nothing) when the device refuses to store it.
+     */
+    async enqueue(input: NewOutboxItem): Promise<OutboxItem> {
+      await ready;
+      // Strictly increasing within a tab, so that two messages of one millisecond keep their order.
+      lastCreatedAt = Math.max(now().getTime(), lastCreatedAt + 1);
       const item: OutboxItem = {
         ...input,
         clientMessageId: newId(),
-        createdAt: now().toISOString(),
+        createdAt: new Date(lastCreatedAt).toISOString(),
         state: "pending",
       };
-      write([...items(), item]);
+      const id = item.clientMessageId;
+      unsaved.set(id, item);
+      change([...items(), item]);
+      try {
+        await store.put(item);
+      } catch (error) {
+        change(items().filter((entry) => entry.clientMessageId !== id));
+        throw new OutboxStorageError(error);
+      } finally {
+        unsaved.delete(id);
+      }
+      announce();
       return item;
     },
     flush,
-    discard: remove,
-    retry(clientMessageId: string): Promise<void> {
-      update(clientMessageId, { state: "pending", error: undefined });
+    async discard(clientMessageId: string): Promise<void> {
+      change(items().filter((item) => item.clientMessageId !== clientMessageId));
+      await persist(() => store.delete([clientMessageId]));
+    },
+    async retry(clientMessageId: string): Promise<void> {
+      const pending = update(clientMessageId, { state: "pending", error: undefined });
+      if (pending) await persist(() => store.put(storable(pending)));
       return flush();
     },
-    clear(): void {
-      write([]);
+    async clear(): Promise<void> {
+      await ready;
+      change([]);
+      await persist(() => store.clear());
     },
     /**
      * Drops what other users left waiting (someone else signed in on this device). Items without a
      * user come from a version that emptied the outbox at every sign-out: they are the last user's.
      */
-    keepOnly(userId: string): void {
+    async keepOnly(userId: string): Promise<void> {
+      await ready;
       const mine = (item: OutboxItem) => item.userId === undefined || item.userId === userId;
-      if (!items().every(mine)) write(items().filter(mine));
+      const others = items().filter((item) => !mine(item));
+      if (others.length === 0) return;
+      change(items().filter(mine));
+      await persist(() => store.delete(others.map((item) => item.clientMessageId)));
     },
   };
 }
