@@ -1,5 +1,6 @@
 import { createRoot } from "solid-js";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createPageLocks, type Locks } from "../ui/cross-tab";
 import { createSession, type SessionDependencies, type SessionGrant, type SessionUser } from "./session";
 
 const user: SessionUser = { id: "u1", username: "ada", email: "ada@example.com", isAdmin: false };
@@ -106,5 +107,129 @@ describe("session", () => {
     expect(JSON.stringify(saveUser.mock.calls)).not.toContain("secret-token");
     expect(session.accessToken()).toBe("secret-token");
     void session.end("signedOut");
+  });
+});
+
+/**
+ * The server's half, as strict as it can be: every refresh rotates the cookie, and a cookie that was
+ * already rotated away ends the session (no grace window). One cookie jar, like a browser's.
+ */
+function strictServer() {
+  let cookie = "refresh-0";
+  let rotations = 0;
+  let revoked = false;
+  const used = new Set<string>();
+  const requestRefresh = vi.fn(async () => {
+    const presented = cookie; // the browser attaches the cookie when the request leaves
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (revoked || used.has(presented)) {
+      revoked = true;
+      return { errors: [{ message: "reused", extensions: { code: "UNAUTHENTICATED" } }] };
+    }
+    used.add(presented);
+    rotations++;
+    cookie = `refresh-${rotations}`;
+    return { data: { refreshToken: grant(`access-${rotations}`) } };
+  });
+  return { requestRefresh, revoked: () => revoked, rotations: () => rotations };
+}
+
+const channels: BroadcastChannel[] = [];
+let channelCount = 0;
+afterEach(() => {
+  for (const channel of channels.splice(0)) channel.close();
+});
+
+/** Two tabs of one browser, signed in as the same user, whose access tokens are about to expire. */
+function twoTabs(server: ReturnType<typeof strictServer>, locks: () => Locks) {
+  const name = `session-test-${++channelCount}`;
+  const savedUsers: (SessionUser | null)[][] = [];
+  const tab = () => {
+    const channel = new BroadcastChannel(name);
+    channels.push(channel);
+    const saved: (SessionUser | null)[] = [];
+    savedUsers.push(saved);
+    return createRoot(() =>
+      createSession({
+        requestRefresh: server.requestRefresh,
+        loadUser: () => user,
+        saveUser: (next) => saved.push(next),
+        locks: locks(),
+        channel,
+      }),
+    );
+  };
+  return { tabs: [tab(), tab()] as const, savedUsers };
+}
+
+/** A lock the test hands out itself, one waiter at a time. */
+function handedLocks() {
+  const waiting: (() => void)[] = [];
+  const locks: Locks = {
+    request: (_name, task) =>
+      new Promise((resolve, reject) => waiting.push(() => void task().then(resolve, reject))),
+  };
+  return { locks, waiting: () => waiting.length, grantNext: () => waiting.shift()?.() };
+}
+
+describe("session across tabs", () => {
+  it("stays signed in in both tabs when they refresh at the same moment", async () => {
+    const server = strictServer();
+    const shared = createPageLocks();
+    const {
+      tabs: [first, second],
+    } = twoTabs(server, () => shared);
+    const outcomes = await Promise.all([first.refresh(), second.refresh()]);
+    expect(outcomes).toEqual(["refreshed", "refreshed"]);
+    expect(server.revoked()).toBe(false);
+    expect(first.status()).toBe("signedIn");
+    expect(second.status()).toBe("signedIn");
+    // And the session goes on: the next refresh is accepted too.
+    expect(await first.refresh()).toBe("refreshed");
+    await Promise.all([first.end("signedOut"), second.end("signedOut")]);
+  });
+
+  it("takes the grant another tab got, instead of refreshing itself", async () => {
+    const server = strictServer();
+    const shared = createPageLocks();
+    const {
+      tabs: [first, second],
+    } = twoTabs(server, () => shared);
+    await first.refresh();
+    await vi.waitFor(() => expect(second.accessToken()).toBe("access-1"));
+    expect(second.status()).toBe("signedIn");
+    expect(server.requestRefresh).toHaveBeenCalledTimes(1);
+    await Promise.all([first.end("signedOut"), second.end("signedOut")]);
+  });
+
+  it("does not refresh after its turn came when another tab's grant arrived while it waited", async () => {
+    const server = strictServer();
+    const handed = handedLocks();
+    const {
+      tabs: [first, second],
+    } = twoTabs(server, () => handed.locks);
+    const outcomes = Promise.all([first.refresh(), second.refresh()]);
+    expect(handed.waiting()).toBe(2);
+    handed.grantNext();
+    await vi.waitFor(() => expect(second.accessToken()).toBe("access-1"));
+    handed.grantNext();
+    expect(await outcomes).toEqual(["refreshed", "refreshed"]);
+    expect(server.requestRefresh).toHaveBeenCalledTimes(1);
+    await Promise.all([first.end("signedOut"), second.end("signedOut")]);
+  });
+
+  it("ignores a grant another tab shares for someone else", async () => {
+    const server = strictServer();
+    const {
+      tabs: [first, second],
+      savedUsers,
+    } = twoTabs(server, createPageLocks);
+    second.start(grant("ada's"));
+    first.start({ ...grant("bob's"), user: { ...user, id: "u2", username: "bob" } });
+    // Messages of one tab arrive in order: once this one is here, bob's has been heard.
+    first.start(grant("ada's newest"));
+    await vi.waitFor(() => expect(second.accessToken()).toBe("ada's newest"));
+    expect(savedUsers[1]?.map((saved) => saved?.id)).toEqual(["u1", "u1"]);
+    await Promise.all([first.end("signedOut"), second.end("signedOut")]);
   });
 });

@@ -1,5 +1,6 @@
 import { createSignal } from "solid-js";
 import { firstErrorCode, type GraphQLResponse, postGraphQL } from "../graphql/post";
+import { createPageLocks, deviceLocks, type Locks, type TabChannel, tabChannel } from "../ui/cross-tab";
 import { readJson, removeKey, writeJson } from "../ui/storage";
 import { RefreshSessionMutation } from "./documents";
 
@@ -8,6 +9,11 @@ import { RefreshSessionMutation } from "./documents";
 // of refreshing: every refresh whose response is lost (a reload or a dropped connection at that moment)
 // leaves the browser with a used refresh token, and the server ends a session whose used token comes
 // back. The user (not a secret) is kept so that the app opens, offline too, before anything answers.
+//
+// All tabs of a browser share the one refresh cookie, so two tabs refreshing at once would present the
+// same token twice — which looks like theft. Refreshes therefore run one after another across tabs (a
+// Web Lock), each with the cookie as the previous one left it, and a fresh grant is shared with the
+// other tabs (a BroadcastChannel): a tab that waited for the lock and got one meanwhile does not refresh.
 
 export interface SessionUser {
   id: string;
@@ -35,55 +41,95 @@ export interface SessionDependencies {
   /** The access token kept across reloads of this tab. */
   loadToken?(): StoredToken | null;
   saveToken?(token: StoredToken | null): void;
+  /** Keeps refreshes of this browser's tabs apart; without it, only this tab's own. */
+  locks?: Locks;
+  /** Shares fresh grants with this browser's other tabs, and hears theirs. */
+  channel?: TabChannel;
   now?(): number;
+}
+
+interface SharedGrant {
+  type: "grant";
+  grant: SessionGrant;
 }
 
 // Refresh a minute before the access token expires, never more often than every ten seconds.
 const REFRESH_MARGIN_MS = 60_000;
 const MIN_REFRESH_DELAY_MS = 10_000;
+const REFRESH_LOCK = "xqt5.session.refresh";
 
 export function createSession(dependencies: SessionDependencies) {
   const now = dependencies.now ?? Date.now;
   const [user, setUser] = createSignal<SessionUser | null>(dependencies.loadUser());
   const [status, setStatus] = createSignal<SessionStatus>(user() ? "signedIn" : "restoring");
   const endListeners = new Set<(reason: EndReason, hadUser: boolean) => void | Promise<void>>();
-  let accessToken: string | null = null;
+  const locks = dependencies.locks ?? createPageLocks();
+  let token: StoredToken | null = null;
   let inflight: Promise<RefreshOutcome> | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  function useToken(token: StoredToken): void {
-    accessToken = token.accessToken;
+  const lastsAWhile = (candidate: StoredToken | null | undefined): candidate is StoredToken =>
+    candidate != null && Date.parse(candidate.accessTokenExpiresAt) - now() > REFRESH_MARGIN_MS;
+
+  function useToken(next: StoredToken): void {
+    token = next;
     setStatus("signedIn");
     clearTimeout(refreshTimer);
-    const delay = Date.parse(token.accessTokenExpiresAt) - now() - REFRESH_MARGIN_MS;
+    const delay = Date.parse(next.accessTokenExpiresAt) - now() - REFRESH_MARGIN_MS;
     refreshTimer = setTimeout(() => void refresh(), Math.max(delay, MIN_REFRESH_DELAY_MS));
   }
 
-  function start(grant: SessionGrant): void {
+  function adopt(grant: SessionGrant): void {
     setUser(grant.user);
     dependencies.saveUser(grant.user);
-    dependencies.saveToken?.({
-      accessToken: grant.accessToken,
-      accessTokenExpiresAt: grant.accessTokenExpiresAt,
-    });
-    useToken(grant);
+    const next = { accessToken: grant.accessToken, accessTokenExpiresAt: grant.accessTokenExpiresAt };
+    dependencies.saveToken?.(next);
+    useToken(next);
   }
+
+  /** A new grant of this tab (sign-in or refresh): used here, and shared with the other tabs. */
+  function start(grant: SessionGrant): void {
+    adopt(grant);
+    dependencies.channel?.postMessage({ type: "grant", grant } satisfies SharedGrant);
+  }
+
+  // Another tab's grant, for the same person (or for this tab, if nobody is signed in here): the
+  // cookie it was rotated from is gone, so this tab goes on with the new access token too.
+  dependencies.channel?.addEventListener("message", (event) => {
+    const message = event.data as Partial<SharedGrant> | null;
+    if (message?.type !== "grant" || !message.grant) return;
+    const current = user();
+    if (current && current.id !== message.grant.user.id) return;
+    if (lastsAWhile(message.grant)) adopt(message.grant);
+  });
 
   /** At start: goes on with this tab's access token while it is valid for a while; refreshes otherwise. */
   function resume(): Promise<RefreshOutcome> {
     const stored = dependencies.loadToken?.();
-    if (stored && user() && Date.parse(stored.accessTokenExpiresAt) - now() > REFRESH_MARGIN_MS) {
+    if (user() && lastsAWhile(stored)) {
       useToken(stored);
       return Promise.resolve("refreshed");
     }
     return refresh();
   }
 
-  /** One refresh at a time: concurrent callers share the request in flight. */
+  /**
+   * One refresh at a time: concurrent callers in this tab share the one in flight, and the tabs of
+   * the browser take turns (each then presents the cookie the previous one left).
+   */
   function refresh(): Promise<RefreshOutcome> {
-    inflight ??= performRefresh().finally(() => {
-      inflight = null;
-    });
+    if (inflight) return inflight;
+    const askedWith = token;
+    inflight = locks
+      .request(REFRESH_LOCK, () =>
+        // Another tab refreshed while this one waited for its turn, and shared the grant.
+        token !== askedWith && lastsAWhile(token)
+          ? Promise.resolve<RefreshOutcome>("refreshed")
+          : performRefresh(),
+      )
+      .finally(() => {
+        inflight = null;
+      });
     return inflight;
   }
 
@@ -111,7 +157,7 @@ export function createSession(dependencies: SessionDependencies) {
 
   async function end(reason: EndReason): Promise<void> {
     const hadUser = user() !== null;
-    accessToken = null;
+    token = null;
     clearTimeout(refreshTimer);
     setUser(null);
     dependencies.saveUser(null);
@@ -123,7 +169,7 @@ export function createSession(dependencies: SessionDependencies) {
   return {
     user,
     status,
-    accessToken: () => accessToken,
+    accessToken: () => token?.accessToken ?? null,
     isSignedIn: () => status() === "signedIn",
     start,
     resume,
@@ -149,4 +195,6 @@ export const session = createSession({
   saveUser: (user) => writeJson(USER_KEY, user),
   loadToken: () => readJson<StoredToken | null>(TOKEN_KEY, null, "session"),
   saveToken: (token) => (token ? writeJson(TOKEN_KEY, token, "session") : removeKey(TOKEN_KEY, "session")),
+  locks: deviceLocks(),
+  channel: tabChannel("xqt5.session"),
 });
