@@ -1,8 +1,7 @@
+import { DEFAULT_CHAT_TITLE } from "../../../api/src/chats/default-title";
 import { t } from "../i18n/i18n";
 
-// The server names a new chat "New Conversation" until its first answer has given it a title.
-const SERVER_DEFAULT_TITLE = "New Conversation";
-
+/** A chat's name to show: the server's default title (no answer has named it yet) in the reader's language. */
 export function chatTitle(title: string | null | undefined): string {
-  return !title || title === SERVER_DEFAULT_TITLE ? t("sidebar.untitled") : title;
+  return !title || title === DEFAULT_CHAT_TITLE ? t("sidebar.untitled") : title;
 }
