@@ -65,6 +65,48 @@ test("an answer continues without duplicates or gaps after the page was hidden a
   await waitForAnswer(page, "STOPPED");
 });
 
+test("a stream the server ends before the answer is done is followed again at once, without duplicates or gaps", async ({
+  page,
+}) => {
+  const streamRequests: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/graphql/stream")) streamRequests.push(request.url());
+  });
+  await register(page);
+  // The first subscription ends after the first words, without a final event — as when the server
+  // shuts down and the answer goes on on another replica.
+  let ended = false;
+  await page.route("**/graphql/stream", async (route) => {
+    if (ended) return route.fallback();
+    ended = true;
+    const { messageId } = route.request().postDataJSON().variables;
+    const first = {
+      data: { messageStream: { __typename: "MessageDelta", messageId, text: "Grüße 👋 … a long" } },
+    };
+    await route.fulfill({
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: `event: next\ndata: ${JSON.stringify(first)}\n\nevent: complete\ndata:\n\n`,
+    });
+  });
+  await send(page, LONG_SLOW);
+  // Long before the 45-second watchdog would have restarted it.
+  await expect(lastAnswer(page)).toContainText("Paragraph 3:", { timeout: 10_000 });
+  expect(ended).toBe(true);
+  expect(streamRequests.length).toBeGreaterThanOrEqual(2);
+  const numbers = await paragraphNumbers(page);
+  expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+  const text = (await lastAnswer(page).textContent()) ?? "";
+  expect(text.match(/Grüße/g)).toHaveLength(1);
+
+  await page.locator("form.composer").getByRole("button", { name: "Stop" }).click();
+  await waitForAnswer(page, "STOPPED");
+  const shown = await lastAnswer(page).locator(".message-body").textContent();
+  await page.reload();
+  await waitForAnswer(page, "STOPPED");
+  expect(await lastAnswer(page).locator(".message-body").textContent()).toBe(shown);
+});
+
 test("regenerate replaces the last answer; edit-and-resend replaces the last turn", async ({
   page,
   context,

@@ -1,4 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import persistedDocuments from "../src/gql/persisted-documents.json" with { type: "json" };
 import {
   assistantMessages,
   lastAnswer,
@@ -11,6 +12,18 @@ import {
 
 // Two tabs of one browser share the refresh cookie and the device's outbox.
 
+// A refresh names its operation, or (a build with persisted operations) only the operation's hash.
+const refreshHash = Object.entries(persistedDocuments as Record<string, string>).find(([, text]) =>
+  text.includes("mutation RefreshSession"),
+)?.[0];
+const isRefresh = (request: { method(): string; postData(): string | null }) => {
+  const body = request.postData() ?? "";
+  return (
+    request.method() === "POST" &&
+    (body.includes("RefreshSession") || (refreshHash !== undefined && body.includes(refreshHash)))
+  );
+};
+
 const userMessages = (page: Page) => page.locator("article.message--user .message-body");
 
 /** Watches the refresh requests of every tab: whether two were ever in flight at once. */
@@ -18,8 +31,6 @@ function watchRefreshes(context: BrowserContext) {
   let open = 0;
   let count = 0;
   let overlapped = false;
-  const isRefresh = (request: { method(): string; postData(): string | null }) =>
-    request.method() === "POST" && (request.postData()?.includes("RefreshSession") ?? false);
   context.on("request", (request) => {
     if (!isRefresh(request)) return;
     if (open > 0) overlapped = true;
@@ -66,7 +77,7 @@ test("two tabs refreshing the same session at once stay signed in and can chat",
   const refreshes = watchRefreshes(context);
   // A slow network: each refresh is on its way for a while, so two tabs starting together would overlap.
   await context.route("**/graphql", async (route) => {
-    if (route.request().postData()?.includes("RefreshSession")) {
+    if (isRefresh(route.request())) {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await route.fallback();

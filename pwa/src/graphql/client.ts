@@ -1,36 +1,16 @@
-import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+import { Client, fetchExchange } from "@urql/core";
 import { makeDefaultStorage } from "@urql/exchange-graphcache/default-storage";
-import type { Client as SseClient } from "graphql-sse";
 import { session } from "../auth/session";
 import { createAuthFetch } from "./auth-fetch";
 import { createCacheExchange } from "./cache";
 import { graphqlUrl, streamUrl } from "./endpoint";
 import { persistedOperationsEnabled, persistedOperationsExchange } from "./persisted";
+import { createSseSubscriber } from "./sse-subscription";
 
-// The one urql client of the app.
+// The one urql client of the app, and the one way to subscribe (graphql-sse, outside urql: the stream
+// store assembles answers and refetches the final message, so subscriptions need no cache).
 
 export const cacheStorage = makeDefaultStorage({ idbName: "xqt5-graphcache", maxAge: 30 });
-
-let sseClient: Promise<SseClient> | undefined;
-
-// graphql-sse is loaded with the first subscription, keeping it out of the first screen's bundle.
-// It never retries by itself: a repeated subscription starts again from the whole text, which the stream
-// store must know about, so the store does the resubscribing.
-function loadSseClient(): Promise<SseClient> {
-  sseClient ??= import("graphql-sse").then(({ createClient }) =>
-    createClient({
-      url: streamUrl,
-      credentials: "include",
-      retryAttempts: 0,
-      headers: async (): Promise<Record<string, string>> => {
-        await session.settled();
-        const token = session.accessToken();
-        return token ? { authorization: `Bearer ${token}` } : {};
-      },
-    }),
-  );
-  return sseClient;
-}
 
 const persisted = persistedOperationsEnabled ? [persistedOperationsExchange] : [];
 
@@ -39,34 +19,19 @@ export const client = new Client({
   fetch: createAuthFetch(session),
   requestPolicy: "cache-and-network",
   exchanges: [
-    // Persisted hashes go on after the cache, which rebuilds operations (and drops extensions); and
-    // before the subscriptions, which do not pass the cache.
-    ...persisted,
-    // Subscriptions bypass the cache: the stream store assembles the text and refetches the final message.
-    subscriptionExchange({
-      forwardSubscription: (request) => ({
-        subscribe(sink) {
-          let dispose = () => {};
-          let closed = false;
-          loadSseClient().then(
-            (sse) => {
-              if (closed) return;
-              const { query = "", variables, extensions } = request;
-              dispose = sse.subscribe({ query, variables, extensions }, sink);
-            },
-            (error: unknown) => sink.error(error),
-          );
-          return {
-            unsubscribe() {
-              closed = true;
-              dispose();
-            },
-          };
-        },
-      }),
-    }),
     createCacheExchange(cacheStorage),
+    // Persisted hashes go on after the cache, which rebuilds operations (and drops extensions).
     ...persisted,
     fetchExchange,
   ],
+});
+
+export const subscribe = createSseSubscriber({
+  url: streamUrl,
+  persisted: persistedOperationsEnabled,
+  headers: async (): Promise<Record<string, string>> => {
+    await session.settled();
+    const token = session.accessToken();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  },
 });

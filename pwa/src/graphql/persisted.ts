@@ -1,4 +1,11 @@
-import { type Exchange, makeOperation, mapExchange, type Operation } from "@urql/core";
+import {
+  type Exchange,
+  makeOperation,
+  mapExchange,
+  type Operation,
+  stringifyDocument,
+  type TypedDocumentNode,
+} from "@urql/core";
 
 // Persisted operations: every document carries the hash GraphQL Code Generator gave it (the API
 // knows them from persisted-documents.json), so requests can name the hash instead of sending the
@@ -25,3 +32,14 @@ export function withPersistedHash(operation: Operation): Operation {
 export const persistedOperationsExchange: Exchange = mapExchange({ onOperation: withPersistedHash });
 
 export const persistedOperationsEnabled = import.meta.env.VITE_PERSISTED_OPERATIONS === "true";
+
+/** What a request outside urql sends: the operation's text, or (persisted) only its hash. */
+export function operationParams<TVariables>(
+  document: TypedDocumentNode<unknown, TVariables>,
+  variables: TVariables,
+  persisted = persistedOperationsEnabled,
+): { query?: string; variables: TVariables; extensions?: Record<string, unknown> } {
+  return persisted
+    ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: persistedHash(document) } } }
+    : { query: stringifyDocument(document), variables };
+}

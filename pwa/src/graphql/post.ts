@@ -1,6 +1,6 @@
-import { stringifyDocument, type TypedDocumentNode } from "@urql/core";
+import type { TypedDocumentNode } from "@urql/core";
 import { graphqlUrl } from "./endpoint";
-import { persistedHash, persistedOperationsEnabled } from "./persisted";
+import { operationParams } from "./persisted";
 
 export interface GraphQLErrorLike {
   message: string;
@@ -27,11 +27,7 @@ export async function postGraphQL<TData, TVariables extends Record<string, unkno
     // Finishes even if the page goes away meanwhile, so the rotated refresh cookie is not lost.
     keepalive: true,
     headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-    body: JSON.stringify(
-      persistedOperationsEnabled
-        ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: persistedHash(document) } } }
-        : { query: stringifyDocument(document), variables },
-    ),
+    body: JSON.stringify(operationParams(document, variables)),
   });
   return (await response.json()) as GraphQLResponse<TData>;
 }

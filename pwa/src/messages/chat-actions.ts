@@ -3,7 +3,7 @@ import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import { session } from "../auth/session";
 import { CreateChatMutation } from "../chats/documents";
-import { client } from "../graphql/client";
+import { client, subscribe } from "../graphql/client";
 import { errorCode, isNetworkFailure } from "../graphql/errors";
 import {
   createOutbox,
@@ -105,15 +105,17 @@ export function prefetchRecentChats(chatIds: readonly string[]): void {
 }
 
 export const streams = createStreamStore({
-  subscribe(messageId, onEvent, onError) {
-    const { unsubscribe } = client
-      .subscription(MessageStreamSubscription, { messageId })
-      .subscribe((result) => {
-        if (result.data?.messageStream) onEvent(result.data.messageStream);
-        else if (result.error) onError(isNetworkFailure(result.error) ? undefined : errorCode(result.error));
-      });
-    return unsubscribe;
-  },
+  subscribe: (messageId, handlers) =>
+    subscribe(
+      MessageStreamSubscription,
+      { messageId },
+      {
+        next: (data) => handlers.event(data.messageStream),
+        error: handlers.error,
+        complete: handlers.complete,
+        activity: handlers.activity,
+      },
+    ),
   onFinished: (state) => {
     refreshChat(state.chatId);
     void client.query(UsageQuery, { from: startOfMonth() }, { requestPolicy: "network-only" }).toPromise();

@@ -10,12 +10,24 @@ import {
 } from "./stream-assembly";
 
 // Answers being written: one live subscription per streaming assistant message.
+//
+// A subscription that the server ends before the answer's final event (it shuts down, and the answer
+// goes on elsewhere) is followed again at once. One that falls silent is restarted by a watchdog —
+// silent meaning no bytes at all: the server's keep-alives count, since a model may think for minutes
+// before its first word.
 
-export type StreamSubscriber = (
-  messageId: string,
-  onEvent: (event: StreamEvent) => void,
-  onError: (code: string | undefined) => void,
-) => () => void;
+export interface StreamHandlers {
+  event(event: StreamEvent): void;
+  /** The subscription failed: the server's error code, or undefined when the network failed. */
+  error(code: string | undefined): void;
+  /** The server ended the subscription. */
+  complete(): void;
+  /** Bytes arrived, events or keep-alives. */
+  activity(): void;
+}
+
+/** Subscribes to an answer's events; the returned function ends the subscription. */
+export type StreamSubscriber = (messageId: string, handlers: StreamHandlers) => () => void;
 
 export interface StreamStoreOptions {
   subscribe: StreamSubscriber;
@@ -23,7 +35,7 @@ export interface StreamStoreOptions {
   onFinished?(state: StreamState, messageId: string): void;
   /** Before retrying after an UNAUTHENTICATED error. */
   refreshSession?(): Promise<unknown>;
-  /** Silence before the subscription is assumed dead and restarted. */
+  /** Silence (not a byte, keep-alives included) before the subscription is assumed dead and restarted. */
   watchdogMs?: number;
   retryDelaysMs?: number[];
 }
@@ -59,11 +71,29 @@ export function createStreamStore(options: StreamStoreOptions) {
     const subscription: LiveSubscription = { progress: { received: "" }, unsubscribe: () => {}, attempts };
     live.set(messageId, subscription);
     armWatchdog(messageId, subscription);
-    subscription.unsubscribe = options.subscribe(
-      messageId,
-      (event) => receive(messageId, subscription, event),
-      (code) => void recover(messageId, subscription, code),
-    );
+    const current = () => live.get(messageId) === subscription;
+    subscription.unsubscribe = options.subscribe(messageId, {
+      event: (event) => receive(messageId, subscription, event),
+      error: (code) => void recover(messageId, subscription, code),
+      complete: () => ended(messageId, subscription),
+      activity: () => {
+        if (current()) armWatchdog(messageId, subscription);
+      },
+    });
+  }
+
+  /**
+   * The server ended the stream before the final event: follow the answer again, at once — unless
+   * the last resubscription ended the same way without a single event; then wait as after an error.
+   */
+  function ended(messageId: string, subscription: LiveSubscription): void {
+    if (live.get(messageId) !== subscription) return;
+    if (subscription.attempts > 0) {
+      void recover(messageId, subscription, undefined);
+      return;
+    }
+    disconnect(messageId);
+    connect(messageId, 1);
   }
 
   function receive(messageId: string, subscription: LiveSubscription, event: StreamEvent): void {
@@ -168,7 +198,6 @@ export function createStreamStore(options: StreamStoreOptions) {
         if (Number.isFinite(timeoutMs)) timer = setTimeout(done, timeoutMs);
       });
     },
-
     dispose(): void {
       for (const messageId of [...live.keys()]) disconnect(messageId);
     },
