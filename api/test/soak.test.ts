@@ -24,8 +24,10 @@ const SMALL: Partial<SoakOptions> = {
   tokenDelayMs: 40,
   rampMs: 1_000,
   thinkMs: 300,
-  answerTimeoutMs: 20_000,
-  signInTimeoutMs: 30_000,
+  // As patient as a person: longer than a burst of sign-ups takes on a busy 2-core machine, and than the
+  // lease after which another replica recovers an answer whose replica died.
+  answerTimeoutMs: 45_000,
+  signInTimeoutMs: 60_000,
   settleMs: 15_000,
 };
 

@@ -23,6 +23,11 @@ export function formatReport(result: SoakResult): string {
     "",
   );
   row(
+    "Sign-up",
+    `${result.signIn.signedIn} of ${result.signIn.users} users signed up (or in); time to a token ` +
+      `p50 ${msOf(result.signIn.ms.p50)}, p99 ${msOf(result.signIn.ms.p99)}`,
+  );
+  row(
     "Messages",
     `planned ${figures.messagesPlanned}, sent (acknowledged) ${figures.messagesAcknowledged}, stored ${figures.userMessagesStored}`,
   );

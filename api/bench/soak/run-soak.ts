@@ -60,6 +60,7 @@ export interface SoakResult {
     gaveUp: number;
   };
   ttftMs: { all: Percentiles; withoutFault: Percentiles };
+  signIn: { users: number; signedIn: number; ms: Percentiles };
   replicas: {
     label: string;
     peakRssBytes: number;
@@ -152,22 +153,38 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       while (progress.sent < share * progress.expected && !usersDone) await sleep(50);
       return !usersDone;
     };
+    // A step that fails (a replica that cannot start again) is a finding, not the end of the soak.
+    const chaosFailures: string[] = [];
     const chaos = (async () => {
       const result: SoakResult["chaos"] = { sigterm: null, redisRestart: null };
+      const step = async (name: string, action: () => Promise<void>) => {
+        try {
+          await action();
+        } catch (error) {
+          chaosFailures.push(
+            `${name}: ${error instanceof Error ? error.message.slice(0, 2_000) : String(error)}`,
+          );
+          log(`${name} failed`);
+        }
+      };
       if (await reached(options.sigtermAt)) {
         const event = chaosEvent();
         log(`SIGTERM to replica B (${event.answersInProgress} answers in progress)`);
-        const outcome = await replicas.drainAndRestart("B", () => log("replica B exited; restarting it"));
-        result.sigterm = { ...event, ...outcome };
-        log(
-          `replica B drained in ${(outcome.drainMs / 1000).toFixed(1)} s (exit ${outcome.exitCode}); B2 ready`,
-        );
+        await step("SIGTERM and restart of replica B", async () => {
+          const outcome = await replicas.drainAndRestart("B", () => log("replica B exited; restarting it"));
+          result.sigterm = { ...event, ...outcome };
+          log(
+            `replica B drained in ${(outcome.drainMs / 1000).toFixed(1)} s (exit ${outcome.exitCode}); B2 ready`,
+          );
+        });
       }
       if (await reached(options.redisRestartAt)) {
         const event = chaosEvent();
         log(`restarting Redis (${event.answersInProgress} answers in progress)`);
-        await redis.restart(options.redisDownMs);
-        result.redisRestart = { ...event, downMs: options.redisDownMs };
+        await step("Redis restart", async () => {
+          await redis.restart(options.redisDownMs);
+          result.redisRestart = { ...event, downMs: options.redisDownMs };
+        });
       }
       return result;
     })();
@@ -203,15 +220,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const stored = await readStoredState(databaseUrl);
     const verdict = verify({ users, answers, stored, calls, messagesPlanned: planned });
     const violations = [...verdict.violations, ...trafficViolations(counters)];
-    if (!chaosResult.sigterm) violations.push(missed("SIGTERM to replica B"));
-    else if (chaosResult.sigterm.exitCode !== 0) {
+    for (const failure of chaosFailures) {
+      violations.push({ invariant: "the soak's faults can be carried out", detail: failure, ids: [] });
+    }
+    if (!chaosResult.sigterm) {
+      if (chaosFailures.length === 0) violations.push(missed("SIGTERM to replica B"));
+    } else if (chaosResult.sigterm.exitCode !== 0) {
       violations.push({
         invariant: "a drained replica exits 0",
         detail: `replica B exited with ${chaosResult.sigterm.exitCode} after ${chaosResult.sigterm.drainMs} ms`,
         ids: [],
       });
     }
-    if (!chaosResult.redisRestart) violations.push(missed("Redis restart"));
+    if (!chaosResult.redisRestart && chaosFailures.length === 0) violations.push(missed("Redis restart"));
     for (const crash of replicas.crashes) {
       violations.push({
         invariant: "no replica crashes",
@@ -239,6 +260,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       traffic: counters,
       clients: clientFigures(answers),
       ttftMs: ttft(answers, calls),
+      signIn: {
+        users: users.length,
+        signedIn: users.filter((user) => user.signedIn).length,
+        ms: percentiles(users.flatMap((user) => (user.signInMs === null ? [] : [user.signInMs]))),
+      },
       replicas: replicas.instances.map(
         ({ label, peakRssBytes, exitCode, peakLoopDelayMs, peakLoopDelayAt }) => ({
           label,

@@ -82,6 +82,8 @@ export interface UserRecord {
   index: number;
   username: string;
   signedIn: boolean;
+  /** From the first sign-up attempt to the token (null: never). */
+  signInMs: number | null;
   signInAttempts: string[];
   chatsCreated: number;
   failures: string[];
@@ -112,17 +114,20 @@ export async function runUser(context: UserContext, index: number): Promise<User
     index,
     username: `soak_${runId}_${index}`,
     signedIn: false,
+    signInMs: null,
     signInAttempts: [],
     chatsCreated: 0,
     failures: [],
   };
   await sleep(random() * options.rampMs);
+  const signInStarted = Date.now();
   const token = await signIn(context, user, random);
   if (!token) {
     context.progress.expected -= options.chatsPerUser * options.messagesPerChat;
     return user;
   }
   user.signedIn = true;
+  user.signInMs = Date.now() - signInStarted;
   for (let chat = 0; chat < options.chatsPerUser; chat++) {
     const chatId = await createChat(context, user, token, random);
     if (!chatId) {
