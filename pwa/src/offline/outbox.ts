@@ -123,7 +123,8 @@ export function createOutbox(options: OutboxOptions) {
       await write();
       announce();
     } catch {
-      // Kept in this tab's memory; the message is still shown and sent from here.
+      // The change holds in this tab's memory. A removal that was not stored brings the message back
+      // at the next read, and it is sent again: harmless, thanks to its clientMessageId.
     }
   }
 
