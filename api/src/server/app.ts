@@ -56,6 +56,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     );
   }
 
+  const maskError = createErrorMasker(logger);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -63,9 +64,9 @@ export function createApp({ config, database, logger, services }: AppDependencie
     landingPage: false,
     graphiql: config.NODE_ENV !== "production",
     cors: config.CORS_ORIGINS.length > 0 ? { origin: config.CORS_ORIGINS, credentials: true } : false,
-    maskedErrors: { maskError: createErrorMasker(logger) },
+    maskedErrors: { maskError },
     plugins: [
-      useGraphQLSse("/graphql/stream", persisted),
+      useGraphQLSse("/graphql/stream", persisted, maskError),
       cookies.plugin,
       sseHeadersPlugin,
       useMetrics(metrics),

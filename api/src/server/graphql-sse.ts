@@ -12,7 +12,11 @@ import type { PersistedOperations } from "../security/persisted-operations.js";
  * subscribe resolver (e.g. NOT_FOUND) came back as a bare 400 "Unable to detect operation AST".
  * Here they are proper GraphQL results with `data: null` and their codes.
  */
-export function useGraphQLSse(endpoint: string, persisted: PersistedOperations): Plugin {
+export function useGraphQLSse(
+  endpoint: string,
+  persisted: PersistedOperations,
+  maskError: (error: unknown) => Error,
+): Plugin {
   const contextForRequest = new WeakMap<Request, Record<string, unknown>>();
   let handler: (request: Request) => Promise<Response>;
   return {
@@ -52,7 +56,9 @@ export function useGraphQLSse(endpoint: string, persisted: PersistedOperations):
             const isSubscription =
               getOperationAST(document, params.operationName)?.operation === "subscription";
             const result = await (isSubscription ? enveloped.subscribe(args) : enveloped.execute(args));
-            return Symbol.asyncIterator in result ? result : { data: null, ...result };
+            return Symbol.asyncIterator in result
+              ? endingWithError(result, maskError)
+              : { data: null, ...result };
           },
         },
         yoga.fetchAPI,
@@ -66,3 +72,22 @@ export function useGraphQLSse(endpoint: string, persisted: PersistedOperations):
     },
   };
 }
+
+/**
+ * graphql-sse iterates a subscription's results without catching: an error thrown by the stream (say,
+ * Redis gone while an answer is followed) would end the whole process. It becomes the stream's last
+ * result instead — a GraphQL error the client can act on (resubscribe) — and the stream completes.
+ */
+async function* endingWithError<Result>(
+  source: AsyncIterable<Result>,
+  maskError: (error: unknown) => Error,
+): AsyncGenerator<Result | { errors: Error[] }> {
+  try {
+    yield* source;
+  } catch (error) {
+    yield { errors: [isGraphQLErrorLike(error) ? error : maskError(error)] };
+  }
+}
+
+const isGraphQLErrorLike = (error: unknown): error is Error =>
+  error instanceof Error && error.name === "GraphQLError";

@@ -13,7 +13,9 @@ const CLEANUP_MS = 10_000;
 
 /** Whether the server still takes new work; the open subscription streams and the switch that ends them. */
 export class ServerLifecycle {
-  private readonly streams = new AbortController();
+  private ending = false;
+  // A set rather than listeners on one AbortSignal: thousands of open streams each wait for the end.
+  private readonly endingListeners = new Set<() => void>();
   private isDraining = false;
   private openStreams = 0;
   private readonly onAllStreamsClosed: (() => void)[] = [];
@@ -22,9 +24,14 @@ export class ServerLifecycle {
     return this.isDraining;
   }
 
-  /** Aborted when open streams are to end. */
-  get streamsEnding(): AbortSignal {
-    return this.streams.signal;
+  /** Calls `listener` when open streams are to end (at once if they already are); returns "stop listening". */
+  onStreamsEnding(listener: () => void): () => void {
+    if (this.ending) {
+      listener();
+      return () => {};
+    }
+    this.endingListeners.add(listener);
+    return () => this.endingListeners.delete(listener);
   }
 
   beginDraining(): void {
@@ -32,7 +39,9 @@ export class ServerLifecycle {
   }
 
   endStreams(): void {
-    this.streams.abort();
+    this.ending = true;
+    for (const listener of [...this.endingListeners]) listener();
+    this.endingListeners.clear();
   }
 
   streamOpened(): void {
@@ -62,7 +71,7 @@ export function useEndStreamsOnShutdown(lifecycle: ServerLifecycle): Plugin {
     onSubscribe: () => ({
       onSubscribeResult: ({ result, setResult }) => {
         if (!(Symbol.asyncIterator in result)) return;
-        setResult(endWhenAborted(result, lifecycle.streamsEnding));
+        setResult(endWhenStreamsEnd(result, lifecycle));
         lifecycle.streamOpened();
         return { onEnd: () => lifecycle.streamClosed() };
       },
@@ -70,21 +79,21 @@ export function useEndStreamsOnShutdown(lifecycle: ServerLifecycle): Plugin {
   };
 }
 
-function endWhenAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterableIterator<T> {
+function endWhenStreamsEnd<T>(
+  source: AsyncIterable<T>,
+  lifecycle: ServerLifecycle,
+): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
-  let onAbort = () => {};
-  const aborted = new Promise<IteratorReturnResult<undefined>>((resolve) => {
-    onAbort = () => resolve(done);
+  let stopListening = () => {};
+  const ended = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    stopListening = lifecycle.onStreamsEnding(() => resolve(done));
   });
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    // Streams end all the time; their listeners must not pile up on the one shutdown signal.
-    signal.removeEventListener("abort", onAbort);
+    stopListening();
     // Not awaited: the source may be waiting for its next event, and its cleanup waits for that.
     void iterator.return?.()?.catch(() => {});
   };
@@ -93,9 +102,14 @@ function endWhenAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): Async
       return this;
     },
     async next() {
-      const result = await Promise.race([iterator.next(), aborted]);
-      if (result.done) release();
-      return result;
+      try {
+        const result = await Promise.race([iterator.next(), ended]);
+        if (result.done) release();
+        return result;
+      } catch (error) {
+        release();
+        throw error;
+      }
     },
     async return() {
       release();

@@ -54,7 +54,9 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   ) {
     // Commands fail fast while Redis is away (the flush loop retries); nothing waits on them for long.
     this.commands = new Redis(url, { maxRetriesPerRequest: 1 });
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: 1 });
+    // No ready check on the subscriber: ioredis's INFO can race SUBSCRIBEs sent while it connects and
+    // fail with "Connection in subscriber mode" (ioredis#2037).
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: 1, enableReadyCheck: false });
     this.subscriber.on("message", (source: string, payload: string) => this.dispatch(source, payload));
     this.subscriber.on("ready", () => this.onSubscriberReady());
     this.commands.on("ready", () => this.onCommandsReady());
