@@ -42,7 +42,9 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<AnswerListener>>();
   /** SUBSCRIBE in flight or done per answer; a second local subscriber waits for the same one. */
-  private readonly subscriptions = new Map<string, Promise<unknown>>();
+  private readonly subscriptions = new Map<string, Promise<void>>();
+  /** Answers listened to whose SUBSCRIBE failed (Redis away): subscribed again on reconnect. */
+  private readonly unsubscribed = new Set<string>();
   private readonly outgoing = new Map<string, Outgoing>();
   private stopHandler: ((messageId: string) => void) | null = null;
   private connectedBefore = false;
@@ -111,33 +113,47 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
     return content === null || content === undefined ? null : { content, ended: ended === "1" };
   }
 
+  /**
+   * Never fails: while Redis is away the listener is registered all the same, its SUBSCRIBE is sent
+   * again once Redis is back, and the listener is told to resync then (followers meanwhile read the
+   * database, see followAnswer).
+   */
   async subscribe(messageId: string, listener: AnswerListener) {
     let set = this.listeners.get(messageId);
     if (!set) {
       set = new Set();
       this.listeners.set(messageId, set);
-      this.subscriptions.set(messageId, this.subscriber.subscribe(channel(messageId)));
+      this.subscriptions.set(messageId, this.subscribeChannel(messageId));
     }
     const listeners = set;
     listeners.add(listener);
-    const forget = () => {
+    await this.subscriptions.get(messageId);
+    return () => {
       listeners.delete(listener);
-      if (listeners.size > 0 || this.listeners.get(messageId) !== listeners) return false;
+      if (listeners.size > 0 || this.listeners.get(messageId) !== listeners) return;
       this.listeners.delete(messageId);
       this.subscriptions.delete(messageId);
-      return true;
+      // (Not for a channel whose SUBSCRIBE failed: queued while Redis is away, an UNSUBSCRIBE could
+      // follow the next subscriber's SUBSCRIBE.)
+      if (!this.unsubscribed.delete(messageId)) {
+        void this.subscriber.unsubscribe(channel(messageId)).catch(() => {});
+      }
     };
-    try {
-      await this.subscriptions.get(messageId);
-    } catch (error) {
-      // Nothing listens: leave nothing behind, so the next subscriber asks Redis again. (No
-      // UNSUBSCRIBE: queued while Redis is away, it could follow that next SUBSCRIBE.)
-      forget();
-      throw error;
-    }
-    return () => {
-      if (forget()) void this.subscriber.unsubscribe(channel(messageId)).catch(() => {});
-    };
+  }
+
+  private subscribeChannel(messageId: string): Promise<void> {
+    return this.subscriber.subscribe(channel(messageId)).then(
+      () => {
+        this.unsubscribed.delete(messageId);
+      },
+      (error: unknown) => {
+        this.unsubscribed.add(messageId);
+        this.logger?.warn(
+          { err: error, messageId },
+          "could not subscribe to an answer; trying again with Redis back",
+        );
+      },
+    );
   }
 
   async requestStop(messageId: string) {
@@ -218,13 +234,17 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   }
 
   /**
-   * ioredis subscribes again by itself; events published meanwhile are gone, so listeners resync —
-   * after a PING has come back, which Redis answers only once the SUBSCRIBEs sent before it are done.
+   * ioredis subscribes again by itself to what it had subscribed; what failed is subscribed here.
+   * Events published meanwhile are gone, so listeners resync — after a PING has come back, which Redis
+   * answers only once the SUBSCRIBEs sent before it are done.
    */
   private onSubscriberReady() {
     if (!this.connectedBefore) {
       this.connectedBefore = true;
       return;
+    }
+    for (const messageId of this.unsubscribed) {
+      if (this.listeners.has(messageId)) this.subscriptions.set(messageId, this.subscribeChannel(messageId));
     }
     const resync = () => {
       for (const listeners of this.listeners.values()) {
