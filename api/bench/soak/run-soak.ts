@@ -1,19 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CallCounts, FakeCall } from "../../test/fake-provider/faults.js";
 import { seededRandom } from "../../test/fake-provider/sse-format.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../../test/support/postgres.js";
+import { evidenceFor, type LogSummaryEntry, readLogs, summarizeLogs } from "./api-logs.js";
 import type { SoakOptions } from "./options.js";
-import {
-  type AnswerRecord,
-  runUser,
-  SOAK_MODEL,
-  type SoakProgress,
-  type UserRecord,
-} from "./simulated-user.js";
+import { type AnswerRecord, SOAK_MODEL, type SoakProgress, type UserRecord } from "./records.js";
+import { runUser } from "./simulated-user.js";
 import {
   type DrainOutcome,
   type PostgresPeaks,
@@ -76,7 +72,7 @@ export interface SoakResult {
   };
   durationsMs: { setup: number; run: number; settle: number };
   /** API log lines (warn and above) by message, most frequent first. */
-  logSummary: { label: string; level: string; message: string; count: number }[];
+  logSummary: LogSummaryEntry[];
   /** Per violation: the API log lines that mention its ids. */
   logEvidence: Map<Violation, string[]>;
   logDir: string;
@@ -249,6 +245,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const logFiles = await replicas.writeLogs(logDir);
     await writeFile(path.join(logDir, "provider-calls.json"), JSON.stringify(calls));
     await writeFile(path.join(logDir, "client-records.json"), JSON.stringify({ users, answers }));
+    await writeFile(path.join(logDir, "violations.json"), JSON.stringify(violations, null, 1));
     const logs = await readLogs(logFiles);
     return {
       options,
@@ -358,88 +355,4 @@ function percentiles(values: number[]): Percentiles {
   const at = (p: number) =>
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
   return { count: sorted.length, p50: at(50), p99: at(99) };
-}
-
-interface LogLine {
-  label: string;
-  text: string;
-  level: number;
-  message: string;
-}
-
-async function readLogs(files: Record<string, string>): Promise<LogLine[]> {
-  const lines: LogLine[] = [];
-  for (const [label, file] of Object.entries(files)) {
-    for (const text of (await readFile(file, "utf8")).split("\n")) {
-      // Blank lines, the continuation lines of stack traces printed outside the logger, the loop probe.
-      if (!text.trim() || /^\s/.test(text) || text.startsWith("XQT5_LOOP ")) continue;
-      let level = 50;
-      let message = text.slice(0, 160);
-      try {
-        const parsed = JSON.parse(text) as { level?: number; msg?: string };
-        level = parsed.level ?? level;
-        message = parsed.msg ?? message;
-      } catch {
-        // Not a pino line (e.g. a crash on stderr): kept as an error.
-      }
-      lines.push({ label, text, level, message });
-    }
-  }
-  return lines;
-}
-
-const LEVELS: Record<number, string> = { 30: "info", 40: "warn", 50: "error", 60: "fatal" };
-
-function summarizeLogs(lines: LogLine[]): SoakResult["logSummary"] {
-  const counts = new Map<string, SoakResult["logSummary"][number]>();
-  for (const line of lines) {
-    if (line.level < 40) continue;
-    const key = `${line.label}\n${line.level}\n${line.message}`;
-    const entry = counts.get(key) ?? {
-      label: line.label,
-      level: LEVELS[line.level] ?? String(line.level),
-      message: line.message,
-      count: 0,
-    };
-    entry.count += 1;
-    counts.set(key, entry);
-  }
-  return [...counts.values()].sort((a, b) => b.count - a.count);
-}
-
-function evidenceFor(violations: Violation[], lines: LogLine[]): Map<Violation, string[]> {
-  const evidence = new Map<Violation, string[]>();
-  for (const violation of violations) {
-    if (violation.ids.length === 0) continue;
-    const found = lines
-      .filter((line) => violation.ids.some((id) => line.text.includes(id)))
-      .slice(0, 6)
-      .map(compactLogLine);
-    if (found.length > 0) evidence.set(violation, found);
-  }
-  return evidence;
-}
-
-/** A pino line as "B2 21:08:04.470 error answer generation failed — MaxRetriesPerRequestError: …". */
-function compactLogLine(line: LogLine): string {
-  try {
-    const parsed = JSON.parse(line.text) as {
-      time?: number;
-      msg?: string;
-      err?: { type?: string; message?: string };
-      [key: string]: unknown;
-    };
-    const time = parsed.time ? new Date(parsed.time).toISOString().slice(11, 23) : "";
-    const error = parsed.err ? ` — ${parsed.err.type ?? "Error"}: ${parsed.err.message ?? ""}` : "";
-    const ids = ["messageId", "chatId", "code", "attempt"]
-      .filter((key) => parsed[key] !== undefined)
-      .map((key) => `${key}=${String(parsed[key])}`)
-      .join(" ");
-    return `${line.label} ${time} ${LEVELS[line.level] ?? line.level} ${parsed.msg ?? ""}${error}${ids ? ` (${ids})` : ""}`.slice(
-      0,
-      400,
-    );
-  } catch {
-    return `${line.label} ${line.text.slice(0, 400)}`;
-  }
 }

@@ -7,6 +7,8 @@
 //   npm run soak                        # 200 users
 //   SOAK_USERS=500 npm run soak
 //   SOAK_SEED=7 SOAK_FAULT_KINDS=stall npm run soak
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { soakOptionsFromEnv } from "./options.js";
 import { formatReport } from "./report.js";
 import { runSoak } from "./run-soak.js";
@@ -18,5 +20,7 @@ const result = await runSoak({
   progress: (line) =>
     console.error(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
 });
-console.log(formatReport(result));
+const report = formatReport(result);
+console.log(report);
+await writeFile(path.join(result.logDir, "report.txt"), `${report}\n`);
 process.exit(result.violations.length > 0 ? 1 : 0);

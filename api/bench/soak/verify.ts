@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { FakeCall } from "../../test/fake-provider/faults.js";
-import { type AnswerRecord, SOAK_MODEL, TAG_PATTERN, type UserRecord } from "./simulated-user.js";
+import { type AnswerRecord, SOAK_MODEL, TAG_PATTERN, type UserRecord } from "./records.js";
 
 // The soak's verdict: what the database holds after the run, against what the clients sent and saw
 // and what the fake provider served. Every violation names its invariant and carries the evidence.
