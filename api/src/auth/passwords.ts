@@ -9,11 +9,12 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_BYTES = 72;
 
 /**
- * bcrypt is work on purpose (a quarter second a hash). It runs on libuv's thread pool, never on the
+ * bcrypt is work on purpose (a third of a second a hash). It runs on libuv's thread pool, never on the
  * event loop, and only a few at a time: a burst of sign-ins queues here instead of taking every core
- * (and every pool thread that file and DNS work need) from the answers being streamed.
+ * and every pool thread (four; file and DNS work need them too). The event loop, mostly asleep, is
+ * woken first when a token arrives, so answers keep flowing beside two hashing threads even on two cores.
  */
-const hashing = pLimit(Math.max(1, Math.min(4, availableParallelism() - 1)));
+const hashing = pLimit(Math.min(3, Math.max(2, availableParallelism() - 1)));
 
 export function assertAcceptablePassword(password: string, field = "password"): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
