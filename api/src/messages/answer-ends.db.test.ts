@@ -73,6 +73,33 @@ describe("an answer that cannot be started", () => {
     const next = await sendMessage(app, user, { chatId: chat.id, content: "Noch einmal" });
     expect((await waitForAnswer(app, user, chat.id, next.assistantMessage.id)).status).toBe("COMPLETE");
   });
+
+  it("the same for regenerate and edit: the new answer is FAILED with a code, never left streaming", async () => {
+    const chat = await createChat(app, user);
+    const first = await sendMessage(app, user, { chatId: chat.id, content: "Frage" });
+    await waitForAnswer(app, user, chat.id, first.assistantMessage.id);
+    vi.spyOn(app.app.services.registry, "listModels").mockRejectedValueOnce(
+      new Error("model discovery broke"),
+    );
+    const regenerated = await app.gql<{ regenerateMessage: { id: string; status: string } }>(
+      `mutation($id: ID!) { regenerateMessage(messageId: $id) { id status } }`,
+      { id: first.assistantMessage.id },
+      { token: user.accessToken },
+    );
+    expect(regenerated.data?.regenerateMessage.status).toBe("FAILED");
+    vi.spyOn(app.app.services.registry, "listModels").mockRejectedValueOnce(
+      new Error("model discovery broke"),
+    );
+    const edited = await app.gql<{ editMessage: { assistantMessage: { status: string } } }>(
+      `mutation($id: ID!) { editMessage(messageId: $id, content: "Neue Frage") { assistantMessage { status } } }`,
+      { id: first.userMessage.id },
+      { token: user.accessToken },
+    );
+    expect(edited.data?.editMessage.assistantMessage.status).toBe("FAILED");
+    expect(await app.database.prisma.message.count({ where: { chatId: chat.id, status: "streaming" } })).toBe(
+      0,
+    );
+  });
 });
 
 describe("an answer whose final save fails", () => {
