@@ -138,6 +138,35 @@ describe("rate limits", () => {
     expect(await limited.database.prisma.message.count({ where: { chatId: chat.id, role: "user" } })).toBe(2);
   });
 
+  it("counts regenerations and edits against the message limit: every provider call does", async () => {
+    fake.server.setScenario({ text: "ok", chunking: "single" });
+    const carol = await registerUser(limited, "regenerator");
+    const chat = await createChat(limited, carol, { model: "openai/gpt-4.1-mini" });
+    const sent = await limited.gql<{
+      sendMessage: { userMessage: { id: string }; assistantMessage: { id: string } };
+    }>(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { userMessage { id } assistantMessage { id } } }`,
+      { input: { chatId: chat.id, content: "eins", stream: false } },
+      { token: carol.accessToken },
+    );
+    const answerId = sent.data?.sendMessage.assistantMessage.id;
+    const regenerate = await limited.gql<{ regenerateMessage: { id: string } }>(
+      `mutation($id: ID!) { regenerateMessage(messageId: $id) { id } }`,
+      { id: answerId },
+      { token: carol.accessToken },
+    );
+    expect(regenerate.errors).toBeUndefined();
+    const calls = fake.server.requests.length;
+    const edit = await limited.gql(
+      `mutation($id: ID!) { editMessage(messageId: $id, content: "zwei") { assistantMessage { id } } }`,
+      { id: sent.data?.sendMessage.userMessage.id },
+      { token: carol.accessToken },
+    );
+    expect(edit.response.status).toBe(429);
+    expect(firstError(edit)?.extensions?.code).toBe("RATE_LIMITED");
+    expect(fake.server.requests.length).toBe(calls);
+  });
+
   it("limits requests per user and per API key", async () => {
     const bob = await registerUser(limited, "bob");
     const created = await limited.gql<{ createApiKey: { secret: string } }>(

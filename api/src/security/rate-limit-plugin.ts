@@ -11,11 +11,18 @@ interface Quota {
   resetSeconds: number;
 }
 
-/** How many times an operation calls sendMessage (aliases count; fragments on Mutation too). */
-export function countRootField(
+/** The mutations that start a paid provider call: each counts against the message limit. */
+export const PAID_MUTATIONS: ReadonlySet<string> = new Set([
+  "sendMessage",
+  "regenerateMessage",
+  "editMessage",
+]);
+
+/** How many times an operation calls one of `fields` (aliases count; fragments on Mutation too). */
+export function countRootFields(
   document: DocumentNode,
   operationName: string | null | undefined,
-  field: string,
+  fields: ReadonlySet<string>,
 ): number {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return 0;
@@ -28,7 +35,7 @@ export function countRootField(
   );
   const count = (selectionSet: SelectionSetNode, seen: Set<string>): number =>
     selectionSet.selections.reduce((total, selection) => {
-      if (selection.kind === Kind.FIELD) return total + (selection.name.value === field ? 1 : 0);
+      if (selection.kind === Kind.FIELD) return total + (fields.has(selection.name.value) ? 1 : 0);
       if (selection.kind === Kind.INLINE_FRAGMENT) return total + count(selection.selectionSet, seen);
       const name = selection.name.value;
       const fragment = fragments.get(name);
@@ -40,7 +47,7 @@ export function countRootField(
 
 /**
  * Requests per minute per API key and per user (per IP when anonymous), and messages per minute
- * for sendMessage. A limited operation answers RATE_LIMITED with `retryAfter` seconds and HTTP 429;
+ * for every operation that starts a provider call (sending, regenerating, editing). A limited operation answers RATE_LIMITED with `retryAfter` seconds and HTTP 429;
  * every response carries RateLimit-* headers for the tightest quota it used.
  */
 export function useRateLimits(limiters: RateLimiters): Plugin {
@@ -75,7 +82,7 @@ export function useRateLimits(limiters: RateLimiters): Plugin {
     const checks: [RateLimiterAbstract, string, number][] = [];
     if (viewer?.apiKeyId) checks.push([limiters.apiKeyRequests, `key:${viewer.apiKeyId}`, 1]);
     checks.push([limiters.requests, viewer ? `user:${viewer.userId}` : `ip:${context.clientIp}`, 1]);
-    const messages = viewer ? countRootField(document, operationName, "sendMessage") : 0;
+    const messages = viewer ? countRootFields(document, operationName, PAID_MUTATIONS) : 0;
     if (messages > 0) checks.push([limiters.messages, `user:${viewer!.userId}`, messages]);
     for (const [limiter, key, points] of checks) {
       const retryAfter = await take(request, limiter, key, points);
