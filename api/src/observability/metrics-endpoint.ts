@@ -2,10 +2,26 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 
-/** GET /metrics in Prometheus text format; with a token, only for `Authorization: Bearer <token>`. */
-export function metricsEndpoint(registry: Registry, token: string | undefined) {
+export interface MetricsAccess {
+  /** METRICS_TOKEN: with it, only `Authorization: Bearer <token>` reads the metrics. */
+  token: string | undefined;
+  /** Without a token, serve the metrics to anyone (development) or to no one (production). */
+  openWithoutToken: boolean;
+}
+
+/**
+ * GET /metrics in Prometheus text format. With a token, only for `Authorization: Bearer <token>`;
+ * without one, open in development and switched off (404) in production, where it would tell anyone
+ * the Node version and what the service is doing.
+ */
+export function metricsEndpoint(registry: Registry, { token, openWithoutToken }: MetricsAccess) {
   const expected = token ? Buffer.from(`Bearer ${token}`) : null;
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (!expected && !openWithoutToken) {
+      res.writeHead(404, { "content-type": "text/plain", "cache-control": "no-store" });
+      res.end("/metrics is off: set METRICS_TOKEN to serve it\n");
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
       return;

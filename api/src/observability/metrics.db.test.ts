@@ -118,3 +118,22 @@ describe("GET /metrics", () => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe("GET /metrics without METRICS_TOKEN", () => {
+  it("is off in production (it would tell anyone the Node version and the traffic), open in development", async () => {
+    const production = await startTestApp({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+    try {
+      const response = await fetch(`${production.url}/metrics`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("METRICS_TOKEN");
+    } finally {
+      await production.close();
+    }
+    const development = await startTestApp({ NODE_ENV: "development" });
+    try {
+      expect((await fetch(`${development.url}/metrics`)).status).toBe(200);
+    } finally {
+      await development.close();
+    }
+  });
+});

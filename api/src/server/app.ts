@@ -43,7 +43,18 @@ export function createApp({ config, database, logger, services }: AppDependencie
   const lifecycle = new ServerLifecycle();
   const metrics = createMetrics({ answersInProgress: () => services.generator.activeCount });
   services.generator.observe(answerMetrics(metrics));
-  const serveMetrics = metricsEndpoint(metrics.registry, config.METRICS_TOKEN);
+  const metricsOpen = config.NODE_ENV !== "production";
+  const serveMetrics = metricsEndpoint(metrics.registry, {
+    token: config.METRICS_TOKEN,
+    openWithoutToken: metricsOpen,
+  });
+  if (!config.METRICS_TOKEN) {
+    logger.warn(
+      metricsOpen
+        ? "GET /metrics is open to anyone: set METRICS_TOKEN before this server is reachable from outside"
+        : "GET /metrics is off: set METRICS_TOKEN to serve Prometheus metrics",
+    );
+  }
   const cookies = useResponseCookies();
   const persisted = new PersistedOperations(
     config.PERSISTED_OPERATIONS_FILE,
