@@ -5,7 +5,7 @@
 // Configured by the soak through the environment:
 //   SOAK_FAULTS       JSON FaultOptions ({ rate, seed, kinds, retryAfterSeconds, stallMs })
 //   SOAK_TOKEN_DELAY_MS
-// Control (on SOAK_CONTROL_URL): GET /calls → { calls, counts, activeStreams }.
+// Control (on SOAK_CONTROL_URL): GET /calls → { calls, counts, activeStreams }; GET /active → { activeStreams }.
 import { createServer } from "node:http";
 import type { FaultOptions } from "../../test/fake-provider/faults.js";
 import { startFakeProviderServer } from "../../test/fake-provider/server.js";
@@ -16,14 +16,18 @@ const fake = await startFakeProviderServer({ faults });
 fake.setScenario({ chunking: "words", delayMs: Number(process.env.SOAK_TOKEN_DELAY_MS ?? 60) });
 
 const control = createServer((request, response) => {
-  if (request.url !== "/calls") {
+  const body =
+    request.url === "/calls"
+      ? { calls: fake.calls, counts: fake.callCounts(), activeStreams: fake.activeStreamCount() }
+      : request.url === "/active"
+        ? { activeStreams: fake.activeStreamCount() }
+        : null;
+  if (!body) {
     response.writeHead(404).end();
     return;
   }
   response.writeHead(200, { "content-type": "application/json" });
-  response.end(
-    JSON.stringify({ calls: fake.calls, counts: fake.callCounts(), activeStreams: fake.activeStreamCount() }),
-  );
+  response.end(JSON.stringify(body));
 });
 await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
 const controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;

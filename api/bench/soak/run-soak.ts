@@ -145,9 +145,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       atShare: progress.sent / Math.max(1, progress.expected),
       answersInProgress: progress.following,
     });
-    const reached = async (share: number) => {
+    // Why a fault did not happen, when it did not.
+    const missedBecause = new Map<string, string>();
+    const reached = async (share: number, what: string) => {
+      const waitedFrom = progress.sent;
       while (progress.sent < share * progress.expected && !usersDone) await sleep(50);
-      return !usersDone;
+      if (!usersDone) return true;
+      missedBecause.set(
+        what,
+        progress.sent >= share * progress.expected && waitedFrom >= share * progress.expected
+          ? `its share (${Math.round(share * 100)}%) was passed while the fault before it was still being carried out, and the users finished meanwhile`
+          : `the users finished before ${Math.round(share * 100)}% of the messages were sent`,
+      );
+      return false;
     };
     // A step that fails (a replica that cannot start again) is a finding, not the end of the soak.
     const chaosFailures: string[] = [];
@@ -163,7 +173,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           log(`${name} failed`);
         }
       };
-      if (await reached(options.sigtermAt)) {
+      if (await reached(options.sigtermAt, "SIGTERM to replica B")) {
         const event = chaosEvent();
         log(`SIGTERM to replica B (${event.answersInProgress} answers in progress)`);
         await step("SIGTERM and restart of replica B", async () => {
@@ -174,7 +184,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           );
         });
       }
-      if (await reached(options.redisRestartAt)) {
+      if (await reached(options.redisRestartAt, "Redis restart")) {
         const event = chaosEvent();
         log(`restarting Redis (${event.answersInProgress} answers in progress)`);
         await step("Redis restart", async () => {
@@ -205,10 +215,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     // Answers must all be terminal within the settle time; provider calls (titles too) must have ended.
     const settleStarted = Date.now();
-    for (;;) {
-      const [streaming, calls] = await Promise.all([countStreaming(databaseUrl), provider.calls()]);
-      if (streaming === 0 && calls.activeStreams === 0) break;
+    for (let round = 0; ; round++) {
+      const [streaming, open] = await Promise.all([countStreaming(databaseUrl), provider.activeStreams()]);
+      if (streaming === 0 && open === 0) break;
       if (Date.now() - settleStarted > options.settleMs) break;
+      // Titles are generated a few at a time, so their queue may outlast the users.
+      if (round % 5 === 4) log(`${streaming} answers streaming, ${open} provider calls open`);
       await sleep(1_000);
     }
     const settleMs = Date.now() - settleStarted;
@@ -220,7 +232,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       violations.push({ invariant: "the soak's faults can be carried out", detail: failure, ids: [] });
     }
     if (!chaosResult.sigterm) {
-      if (chaosFailures.length === 0) violations.push(missed("SIGTERM to replica B"));
+      if (chaosFailures.length === 0)
+        violations.push(missed("SIGTERM to replica B", missedBecause.get("SIGTERM to replica B")));
     } else if (chaosResult.sigterm.exitCode !== 0) {
       violations.push({
         invariant: "a drained replica exits 0",
@@ -228,7 +241,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         ids: [],
       });
     }
-    if (!chaosResult.redisRestart && chaosFailures.length === 0) violations.push(missed("Redis restart"));
+    if (!chaosResult.redisRestart && chaosFailures.length === 0)
+      violations.push(missed("Redis restart", missedBecause.get("Redis restart")));
     for (const crash of replicas.crashes) {
       violations.push({
         invariant: "no replica crashes",
@@ -285,10 +299,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 }
 
-function missed(what: string): Violation {
+function missed(what: string, why: string | undefined): Violation {
   return {
     invariant: "the faults happen while answers are in progress",
-    detail: `${what} did not happen: the users finished before the share of messages it waits for was sent`,
+    detail: `${what} did not happen: ${why ?? "the users finished first"}`,
     ids: [],
   };
 }

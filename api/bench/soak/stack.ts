@@ -40,6 +40,8 @@ export interface ProviderSide {
   /** The variables that point an API at the fake provider. */
   env: Record<string, string>;
   calls(): Promise<ProviderCalls>;
+  /** Streamed responses still open. */
+  activeStreams(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export async function startProviderSide(faults: FaultOptions, tokenDelayMs: numb
   return {
     env,
     calls: async () => (await (await fetch(`${controlUrl}/calls`)).json()) as ProviderCalls,
+    activeStreams: async () =>
+      ((await (await fetch(`${controlUrl}/active`)).json()) as { activeStreams: number }).activeStreams,
     stop: async () => {
       child.kill("SIGTERM");
       await exited(child);
