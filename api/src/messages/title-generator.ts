@@ -35,6 +35,8 @@ export interface TitleRequest {
  */
 export class TitleGenerator {
   private readonly limit = pLimit(CONCURRENT_TITLES);
+  private readonly inFlight = new Set<Promise<string | null>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly options: {
@@ -49,7 +51,25 @@ export class TitleGenerator {
 
   /** Queues the title; resolves with it (null when none could be made) once it is written. */
   generate(request: TitleRequest): Promise<string | null> {
-    return this.limit(() => this.write(request));
+    const title = this.limit(() => this.write(request));
+    this.inFlight.add(title);
+    void title.finally(() => this.inFlight.delete(title));
+    return title;
+  }
+
+  /**
+   * At shutdown: lets titles in progress finish for up to `graceMs`, then stops the rest — each
+   * still records what its provider call cost before the database closes.
+   */
+  async drain(graceMs: number): Promise<void> {
+    const all = () => Promise.all([...this.inFlight]);
+    const finished = await Promise.race([
+      all().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
+    ]);
+    if (finished) return;
+    this.stopping.abort(new Error("shutting down"));
+    await all();
   }
 
   private async write(request: TitleRequest): Promise<string | null> {
@@ -72,7 +92,7 @@ export class TitleGenerator {
           maxOutputTokens: 30,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
-        AbortSignal.timeout(TITLE_TIMEOUT_MS),
+        AbortSignal.any([AbortSignal.timeout(TITLE_TIMEOUT_MS), this.stopping.signal]),
       );
       for await (const event of stream) {
         if (event.type === "delta") text += event.text;

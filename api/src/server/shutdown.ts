@@ -121,7 +121,7 @@ function endWhenStreamsEnd<T>(
 export interface ShutdownDependencies {
   lifecycle: ServerLifecycle;
   server: RunningServer;
-  services: Pick<Services, "generator" | "close">;
+  services: Pick<Services, "generator" | "titles" | "close">;
   database: Pick<Database, "close">;
   logger: Logger;
   /** How long answers in progress may go on (SHUTDOWN_GRACE_MS). */
@@ -147,6 +147,8 @@ export async function shutDownGracefully(deps: ShutdownDependencies): Promise<vo
   do {
     await services.generator.drain(Math.max(0, deadline - Date.now()));
   } while (services.generator.activeCount > 0);
+  // Titles of answers that just finished: their provider calls are billed before the database closes.
+  await services.titles.drain(Math.max(0, deadline - Date.now()));
   await lifecycle.streamsClosed(FLUSH_MS);
   lifecycle.endStreams();
   await server.close(FLUSH_MS);

@@ -94,6 +94,17 @@ describe.skipIf(testDbKind() !== "postgres")("SIGTERM while answers stream", () 
     expect(await savedAnswer(messageId)).toMatchObject({ status: "complete", content: text });
   });
 
+  it("the title of a chat whose first answer ends during the drain is written and billed before the exit", async () => {
+    const api = await start({ SHUTDOWN_GRACE_MS: "15000" });
+    const { messageId, followed, exit } = await signalMidAnswer(api, 20, "graceful_title");
+    await followed;
+    expect(await exit).toBe(0);
+    const answer = await savedAnswer(messageId);
+    const chat = await database.prisma.chat.findUniqueOrThrow({ where: { id: answer.chatId } });
+    expect(chat.title).not.toBe("New Conversation");
+    expect(await database.prisma.tokenUsage.count({ where: { chatId: chat.id, purpose: "title" } })).toBe(1);
+  });
+
   it("an answer exceeding the grace period is saved as INTERRUPTED and its subscribers get a clean end", async () => {
     const graceMs = 1_500;
     const api = await start({ SHUTDOWN_GRACE_MS: String(graceMs) });
