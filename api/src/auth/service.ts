@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type Session, type User } from "../generated/prisma/client.js";
-import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.js";
+import type { PasswordHasher } from "./password-hasher.js";
+import { assertAcceptablePassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
 import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
 import type { Viewer } from "./viewer.js";
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly prisma: PrismaClient,
     private readonly signer: TokenSigner,
     private readonly limiter: AuthRateLimiter,
+    private readonly passwords: PasswordHasher,
     private readonly options: {
       allowRegistration: boolean;
       /** How long after a rotation the replaced refresh token still gets the new pair (0: never). */
@@ -47,7 +49,7 @@ export class AuthService {
     const email = input.email.trim().toLowerCase();
     const username = input.username.trim();
     await this.assertAvailable(username, email);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.passwords.hash(input.password);
     try {
       return this.startSession(await this.createAccount(username, email, passwordHash), client);
     } catch (error) {
@@ -80,7 +82,10 @@ export class AuthService {
     await this.limiter.assertAccountOpen(login);
     const user = await this.findByLogin(login);
     // Compare against a dummy hash for unknown accounts so timing does not reveal which exist.
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const valid = await this.passwords.verify(
+      password,
+      user?.passwordHash ?? (await this.passwords.dummyHash()),
+    );
     if (!user || !valid) {
       await this.limiter.countFailure(login);
       throw unauthenticated("Wrong username, e-mail or password");
@@ -187,11 +192,11 @@ export class AuthService {
   /** Changes the password and ends every other session of the user. */
   async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) {
       throw new BadInputError("The current password is wrong", { field: "currentPassword" });
     }
     assertAcceptablePassword(newPassword, "newPassword");
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await this.passwords.hash(newPassword);
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
       this.prisma.session.updateMany({

@@ -11,7 +11,6 @@ import {
   startTestApp,
   type TestApp,
 } from "../../test/support/test-app.js";
-import { hashPassword } from "./passwords.js";
 
 // A company's first morning: everybody signs up or signs in at once, while others already chat.
 
@@ -70,7 +69,7 @@ const percentile = (values: number[], share: number) =>
 describe("a burst of sign-ups and sign-ins", () => {
   it(`${BURST} registrations and ${BURST} sign-ins at once all succeed while an answer streams on smoothly`, async () => {
     const streamer = await registerUser(app, "streamer");
-    const passwordHash = await hashPassword(PASSWORD);
+    const passwordHash = await app.app.services.passwords.hash(PASSWORD);
     const existing = Array.from({ length: BURST }, () => newCredentials("returning"));
     await app.database.prisma.user.createMany({
       data: existing.map(({ username, email }) => ({ username, email, passwordHash })),

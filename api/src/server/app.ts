@@ -106,6 +106,10 @@ export function createApp({ config, database, logger, services }: AppDependencie
     return notFound(res)();
   };
 
-  const handle = observeHttp(route, { logger, metrics });
+  const observed = observeHttp(route, { logger, metrics });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    lifecycle.track(res);
+    observed(req, res);
+  };
   return { handle, yoga, services, lifecycle, metrics };
 }

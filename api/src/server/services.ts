@@ -1,5 +1,6 @@
 import { ApiKeyService } from "../api-keys/api-key-service.js";
 import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
+import { PasswordHasher } from "../auth/password-hasher.js";
 import { AuthRateLimiter } from "../auth/rate-limit.js";
 import { AuthService } from "../auth/service.js";
 import { TokenSigner } from "../auth/tokens.js";
@@ -40,6 +41,7 @@ export interface ServiceDependencies {
 
 export interface Services {
   auth: AuthService;
+  passwords: PasswordHasher;
   signer: TokenSigner;
   registry: ProviderRegistry;
   bus: AnswerStreamBus;
@@ -71,7 +73,8 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
     windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
   });
-  const auth = new AuthService(prisma, signer, limiter, {
+  const passwords = new PasswordHasher();
+  const auth = new AuthService(prisma, signer, limiter, passwords, {
     allowRegistration: config.ALLOW_REGISTRATION,
     reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   });
@@ -123,6 +126,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   const messages = new MessageService({ prisma, chats, generator, starter, control });
   return {
     auth,
+    passwords,
     signer,
     registry,
     bus,

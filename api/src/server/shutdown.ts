@@ -53,6 +53,25 @@ export class ServerLifecycle {
     if (this.openStreams === 0) for (const resolve of this.onAllStreamsClosed.splice(0)) resolve();
   }
 
+  private openRequests = 0;
+  private readonly onAllRequestsDone: (() => void)[] = [];
+
+  /** Counts an HTTP request from its start until its response has closed. */
+  track(res: { once(event: "close", listener: () => void): unknown }): void {
+    this.openRequests += 1;
+    res.once("close", () => {
+      this.openRequests -= 1;
+      if (this.openRequests === 0) for (const resolve of this.onAllRequestsDone.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once no request is in progress, or after `timeoutMs`. */
+  async requestsDone(timeoutMs: number): Promise<void> {
+    if (this.openRequests === 0) return;
+    const allDone = new Promise<void>((resolve) => this.onAllRequestsDone.push(resolve));
+    await Promise.race([allDone, sleep(timeoutMs, undefined, { ref: false })]);
+  }
+
   /** Resolves once no stream is open, or after `timeoutMs`. */
   async streamsClosed(timeoutMs: number): Promise<void> {
     if (this.openStreams === 0) return;
@@ -121,7 +140,7 @@ function endWhenStreamsEnd<T>(
 export interface ShutdownDependencies {
   lifecycle: ServerLifecycle;
   server: RunningServer;
-  services: Pick<Services, "generator" | "titles" | "close">;
+  services: Pick<Services, "generator" | "titles" | "passwords" | "close">;
   database: Pick<Database, "close">;
   logger: Logger;
   /** How long answers in progress may go on (SHUTDOWN_GRACE_MS). */
@@ -129,15 +148,18 @@ export interface ShutdownDependencies {
 }
 
 /**
- * Stops taking new work (new connections refused, new requests 503, /readyz 503), lets answers in
- * progress finish for up to `graceMs`, saves the rest as INTERRUPTED, ends the remaining streams
- * cleanly, then closes connections, services and the database.
+ * Stops taking new work (new connections refused, new requests 503, /readyz 503, queued sign-ins
+ * refused), lets answers and titles in progress finish for up to `graceMs`, saves the rest as
+ * INTERRUPTED, ends the remaining streams cleanly, lets requests still in progress finish, then closes
+ * connections, services and the database.
  */
 export async function shutDownGracefully(deps: ShutdownDependencies): Promise<void> {
   const { lifecycle, server, services, logger } = deps;
   const started = Date.now();
   lifecycle.beginDraining();
   server.stopAccepting();
+  // Sign-ins still waiting for their bcrypt turn are refused now and retried elsewhere.
+  services.passwords.refuseQueued();
   logger.info(
     { answersInProgress: services.generator.activeCount, graceMs: deps.graceMs },
     "draining: no new work; answers in progress may finish",
@@ -151,6 +173,8 @@ export async function shutDownGracefully(deps: ShutdownDependencies): Promise<vo
   await services.titles.drain(Math.max(0, deadline - Date.now()));
   await lifecycle.streamsClosed(FLUSH_MS);
   lifecycle.endStreams();
+  // Requests accepted before the drain get their answer, within what is left of the grace period.
+  await lifecycle.requestsDone(Math.max(FLUSH_MS, deadline - Date.now()));
   await server.close(FLUSH_MS);
   await services.close();
   await deps.database.close();

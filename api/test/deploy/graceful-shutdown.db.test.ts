@@ -105,6 +105,46 @@ describe.skipIf(testDbKind() !== "postgres")("SIGTERM while answers stream", () 
     expect(await database.prisma.tokenUsage.count({ where: { chatId: chat.id, purpose: "title" } })).toBe(1);
   });
 
+  it("sign-ups under way when SIGTERM comes all get an answer: done, or RATE_LIMITED to retry elsewhere", async () => {
+    const api = await start({ SHUTDOWN_GRACE_MS: "15000", AUTH_RATE_LIMIT_PER_IP: "1000" });
+    const register = (index: number) =>
+      fetch(`${api.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `mutation($input: RegisterInput!) { register(input: $input) { user { id } } }`,
+          variables: {
+            input: {
+              username: `drain_${index}`,
+              email: `drain_${index}@example.com`,
+              password: "correct horse battery",
+            },
+          },
+        }),
+      }).then(
+        async (response) => {
+          const body = (await response.json()) as {
+            data?: unknown;
+            errors?: { extensions?: { code?: string } }[];
+          };
+          return body.errors ? (body.errors[0]?.extensions?.code ?? "ERROR") : "registered";
+        },
+        () => "no answer",
+      );
+    // More sign-ups than a couple of bcrypt threads get through at once: most of them wait in the queue.
+    const outcomes = Promise.all(Array.from({ length: 24 }, (_, index) => register(index)));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const exit = api.stop("SIGTERM");
+    const results = await outcomes;
+    expect(await exit).toBe(0);
+    expect(results.filter((outcome) => outcome !== "registered" && outcome !== "RATE_LIMITED")).toEqual([]);
+    expect(results).toContain("registered");
+    expect(results).toContain("RATE_LIMITED");
+    // Whatever said "registered" is saved.
+    const saved = await database.prisma.user.count({ where: { username: { startsWith: "drain_" } } });
+    expect(saved).toBe(results.filter((outcome) => outcome === "registered").length);
+  });
+
   it("an answer exceeding the grace period is saved as INTERRUPTED and its subscribers get a clean end", async () => {
     const graceMs = 1_500;
     const api = await start({ SHUTDOWN_GRACE_MS: String(graceMs) });
