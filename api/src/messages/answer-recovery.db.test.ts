@@ -9,6 +9,7 @@ import { registerUser, startTestApp } from "../../test/support/test-app.js";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
 import { loadConfig } from "../config/env.js";
 import { createLogger } from "../observability/logger.js";
+import { createProviderRegistry } from "../providers/registry.js";
 import { readProviderSettings } from "../providers/settings.js";
 import { assembleApp } from "../server/start.js";
 import { InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
@@ -46,12 +47,13 @@ async function streamingAnswer() {
   });
 }
 
-/** Recovery as another replica runs it: it generates nothing itself. */
-const otherReplica = () =>
+/** Recovery as another replica runs it (configured like every replica): it generates nothing itself. */
+const otherReplica = (registry = createProviderRegistry(readProviderSettings({}))) =>
   new AnswerRecovery({
     prisma: database.prisma,
     bus: new InMemoryAnswerStreamBus(),
     logger,
+    registry,
     isGeneratedHere: () => false,
     sweepEveryMs: 100,
   });
@@ -89,7 +91,7 @@ describe("recovery of answers without a generator", () => {
         where: { id: pair.assistantMessage.id },
         data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
       });
-      const recovery = otherReplica();
+      const recovery = otherReplica(app.app.services.registry);
       expect(await recovery.recoverAtStart(false)).toBe(0);
       for (let round = 0; round < 10; round++) {
         expect(await recovery.interruptAbandoned()).toBe(0);
@@ -109,6 +111,13 @@ describe("recovery of answers without a generator", () => {
         where: { id: pair.assistantMessage.id },
       });
       expect(settled.status).toBe("interrupted");
+      // The call it had made is billed (an estimate: its process died before recording it), once.
+      const usage = await database.prisma.tokenUsage.findMany({ where: { messageId: settled.id } });
+      expect(usage).toHaveLength(1);
+      expect(usage[0]).toMatchObject({ purpose: "chat", userId: user.user.id });
+      expect(usage[0]?.completionTokens).toBeGreaterThan(0);
+      expect(await recovery.interruptAbandoned([settled.id])).toBe(0);
+      expect(await database.prisma.tokenUsage.count({ where: { messageId: settled.id } })).toBe(1);
       // Whoever follows it hears the end (here on the dead replica's own bus, which recovery did not reach).
       expect((await follower).last).toMatchObject({
         __typename: "MessageCompleted",

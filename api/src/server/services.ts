@@ -103,6 +103,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     prisma,
     bus,
     logger,
+    registry,
     isGeneratedHere: (messageId) => generator.isActive(messageId),
     sweepEveryMs: { ...DEFAULT_LEASE_TIMES, ...deps.answerLease }.sweepEveryMs,
   });

@@ -17,16 +17,21 @@ export interface UsageRecord {
 /**
  * One row in chat_token_usage per provider call, with its cost by the model's prices. A call is paid
  * for whatever happened to its chat: when the chat or message was deleted meanwhile, the row is kept
- * without them rather than lost to the foreign key.
+ * without them rather than lost to the foreign key. An answer is billed once: when its row exists
+ * already (recovery estimated it, or the other way round), nothing is added.
  */
 export async function recordUsage(prisma: PrismaClient, record: UsageRecord): Promise<void> {
   try {
     await prisma.tokenUsage.create({ data: usageRow(record) });
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003")) throw error;
+    if (isKnownError(error, "P2002") && record.purpose === "chat") return;
+    if (!isKnownError(error, "P2003")) throw error;
     await prisma.tokenUsage.create({ data: usageRow({ ...record, chatId: null, messageId: null }) });
   }
 }
+
+const isKnownError = (error: unknown, code: string) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 
 function usageRow(record: UsageRecord) {
   const { usage, model } = record;
