@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CallCounts, FakeCall } from "../../test/fake-provider/faults.js";
 import { seededRandom } from "../../test/fake-provider/sse-format.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../../test/support/postgres.js";
+import { RedisServer } from "../../test/support/redis-server.js";
 import { evidenceFor, type LogSummaryEntry, readLogs, summarizeLogs } from "./api-logs.js";
 import type { SoakOptions } from "./options.js";
 import { type AnswerRecord, SOAK_MODEL, type SoakProgress, type UserRecord } from "./records.js";
@@ -15,7 +16,6 @@ import {
   type PostgresPeaks,
   type ReplicaCrash,
   Replicas,
-  SoakRedis,
   samplePostgres,
   startProviderSide,
 } from "./stack.js";
@@ -94,7 +94,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const databaseUrl = await createPostgresDatabase(options.databaseAdminUrl, database);
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
-    const redis = await SoakRedis.start(logDir, options.redisPersist);
+    const redis = await RedisServer.start({ persistIn: options.redisPersist ? logDir : undefined });
     cleanup.push(() => redis.stop());
     const provider = await startProviderSide(
       {

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { CallCounts, FakeCall, FaultOptions } from "../../test/fake-provider/faults.js";
-import { type ApiProcess, freePort, startApiProcess } from "../../test/support/api-process.js";
+import { type ApiProcess, startApiProcess } from "../../test/support/api-process.js";
 
 // The real stack the soak drives, each part a process of its own: the provider side, a redis-server on
 // a port of its own, and two API replicas that can be drained (SIGTERM) and restarted.
@@ -78,78 +77,6 @@ export async function startProviderSide(faults: FaultOptions, tokenDelayMs: numb
       await exited(child);
     },
   };
-}
-
-/** A redis-server of the soak's own (never the machine's shared one), restartable on the same port. */
-export class SoakRedis {
-  private child: ChildProcess | null = null;
-
-  private constructor(
-    readonly port: number,
-    private readonly dataDir: string,
-    private readonly persist: boolean,
-  ) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(dataDir: string, persist: boolean): Promise<SoakRedis> {
-    const redis = new SoakRedis(await freePort(), dataDir, persist);
-    await redis.launch();
-    return redis;
-  }
-
-  /** Stops Redis (SIGTERM: it saves first when it persists), waits `downMs`, starts it on the same port. */
-  async restart(downMs: number): Promise<void> {
-    await this.stop();
-    await sleep(downMs);
-    await this.launch();
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child) return;
-    child.kill("SIGTERM");
-    await exited(child);
-  }
-
-  private async launch(): Promise<void> {
-    const persistence = this.persist
-      ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", this.dataDir]
-      : ["--save", "", "--appendonly", "no"];
-    const child = track(
-      spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", ...persistence], {
-        stdio: "ignore",
-      }),
-    );
-    this.child = child;
-    const deadline = Date.now() + 10_000;
-    while (!(await redisAnswersPing(this.port))) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error("redis-server did not answer PING within 10 s");
-      await sleep(50);
-    }
-  }
-}
-
-function redisAnswersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let reply = "";
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      reply += chunk;
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
-    });
-  });
 }
 
 /** One API process over its life, as the soak saw it. */

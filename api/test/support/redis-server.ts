@@ -9,6 +9,12 @@ export interface RedisServerOptions {
   persistIn?: string;
 }
 
+/** Every redis-server started here, so that none outlives the process (also when it fails). */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
 /**
  * A redis-server of a test's own (never the machine's shared one), on a free port, that can be
  * stopped and started again on the same port — a Redis restart as a deployment sees it.
@@ -58,6 +64,8 @@ export class RedisServer {
       },
     );
     this.child = child;
+    running.add(child);
+    child.once("exit", () => running.delete(child));
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(this.port))) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
