@@ -11,6 +11,7 @@
 //   GET  /__bench/first-token?question=…   {"at": ms} when the proxy wrote that answer's first content
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { startFakeProviderServer } from "../test/fake-provider/server.js";
+import { announceEnv } from "../test/support/env-handshake.js";
 import { fakeProviderEnv } from "../test/support/provider-env.js";
 
 const fake = await startFakeProviderServer();
@@ -90,11 +91,7 @@ await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
 const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 
 const env = { ...fakeProviderEnv(fake), OPENAI_BASE_URL: proxyUrl, BENCH_PROXY_URL: proxyUrl };
-console.log(
-  `${Object.entries(env)
-    .map(([key, value]) => `${key}=${value}`)
-    .join("\n")}\nREADY`,
-);
+announceEnv(env);
 
 const stop = () => {
   proxy.close();

@@ -1,11 +1,3 @@
-// npm run bench: time to first token, relay throughput and memory per open stream of the API,
-// each against a reference measured in the same run (the fake provider read directly, a raw
-// pass-through proxy). Prints figures; asserts nothing (these machines are noisy).
-//
-//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench   # Postgres (a fresh database)
-//   npm run bench                                                              # embedded PGlite
-//   BENCH_CPU_PROFILE=/tmp/xqt5-profile npm run bench        # also writes a CPU profile of the API process
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -14,6 +6,7 @@ import { createClient } from "graphql-sse";
 import { createOpenAiAdapter } from "../src/providers/openai.js";
 import { startApiProcess } from "../test/support/api-process.js";
 import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../test/support/chat-client.js";
+import { startAnnouncingProcess } from "../test/support/env-handshake.js";
 import { graphqlAt, signUp } from "../test/support/graphql-at.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/postgres.js";
 
@@ -29,30 +22,7 @@ const now = () => performance.timeOrigin + performance.now();
  * token) runs as a process of its own, like the API: the latency the API adds is measured between
  * three processes on one wall clock, and none of them shares its event loop with another.
  */
-async function startProviderSide(): Promise<{ env: Record<string, string>; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/provider-side.ts"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes("READY")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`the provider side exited with ${code}`)));
-  });
-  const env = Object.fromEntries(
-    output
-      .split("\n")
-      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
-      .filter((match) => match !== null)
-      .map((match) => [match[1], match[2]]),
-  ) as Record<string, string>;
-  return { env, child };
-}
-
-const providerSide = await startProviderSide();
+const providerSide = await startAnnouncingProcess("bench/provider-side.ts");
 // Also when the bench fails: the provider side must not outlive it.
 process.on("exit", () => providerSide.child.kill("SIGTERM"));
 const proxyUrl = providerSide.env.BENCH_PROXY_URL as string;

@@ -9,6 +9,7 @@
 import { createServer } from "node:http";
 import type { FaultOptions } from "../../test/fake-provider/faults.js";
 import { startFakeProviderServer } from "../../test/fake-provider/server.js";
+import { announceEnv } from "../../test/support/env-handshake.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 
 const faults = JSON.parse(process.env.SOAK_FAULTS ?? "{}") as FaultOptions;
@@ -33,11 +34,7 @@ await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
 const controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
 
 const env = { ...fakeProviderEnv(fake), SOAK_CONTROL_URL: controlUrl };
-console.log(
-  `${Object.entries(env)
-    .map(([key, value]) => `${key}=${value}`)
-    .join("\n")}\nREADY`,
-);
+announceEnv(env);
 
 const stop = () => {
   control.close();

@@ -1,15 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { CallCounts, FakeCall, FaultOptions } from "../../test/fake-provider/faults.js";
 import { type ApiProcess, startApiProcess } from "../../test/support/api-process.js";
+import { startAnnouncingProcess } from "../../test/support/env-handshake.js";
 
 // The real stack the soak drives, each part a process of its own: the provider side, a redis-server on
 // a port of its own, and two API replicas that can be drained (SIGTERM) and restarted.
 
-const API_ROOT = path.resolve(import.meta.dirname, "../..");
+const _API_ROOT = path.resolve(import.meta.dirname, "../..");
 const LOOP_PROBE = path.resolve(import.meta.dirname, "loop-probe.ts");
 
 /** Every child the soak started, so that none outlives it (also when it fails or is interrupted). */
@@ -45,28 +46,12 @@ export interface ProviderSide {
 }
 
 export async function startProviderSide(faults: FaultOptions, tokenDelayMs: number): Promise<ProviderSide> {
-  const child = track(
-    spawn(process.execPath, ["--import", "tsx", "bench/soak/provider-side.ts"], {
-      cwd: API_ROOT,
-      env: { ...process.env, SOAK_FAULTS: JSON.stringify(faults), SOAK_TOKEN_DELAY_MS: String(tokenDelayMs) },
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
-  );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes("READY")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`the provider side exited with ${code}`)));
+  const started = await startAnnouncingProcess("bench/soak/provider-side.ts", {
+    SOAK_FAULTS: JSON.stringify(faults),
+    SOAK_TOKEN_DELAY_MS: String(tokenDelayMs),
   });
-  const { SOAK_CONTROL_URL: controlUrl, ...env } = Object.fromEntries(
-    output
-      .split("\n")
-      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
-      .filter((match) => match !== null)
-      .map((match) => [match[1], match[2]]),
-  ) as Record<string, string>;
+  const child = track(started.child);
+  const { SOAK_CONTROL_URL: controlUrl, ...env } = started.env;
   return {
     env,
     calls: async () => (await (await fetch(`${controlUrl}/calls`)).json()) as ProviderCalls,

@@ -86,6 +86,7 @@ function parseRequest(body: unknown): ParsedRequest | JsonReply {
       "\n",
     ),
     includeUsage: true,
+    maxOutputTokens: body.max_tokens,
   };
 }
 
@@ -147,7 +148,7 @@ function frames(plan: StreamPlan): string[] {
   result.push(
     event("content_block_stop", { index: textIndex }),
     event("message_delta", {
-      delta: { stop_reason: "end_turn", stop_sequence: null },
+      delta: { stop_reason: plan.truncated ? "max_tokens" : "end_turn", stop_sequence: null },
       usage: {
         input_tokens: inputTokens,
         ...cacheUsage,

@@ -77,8 +77,11 @@ function parseChatRequest(
     lastUserText: contentText(lastUser?.content),
     promptText: messages.map((message) => contentText(message.content)).join("\n"),
     includeUsage: streamOptions.include_usage === true,
+    maxOutputTokens: numberOrUndefined(body.max_completion_tokens ?? body.max_tokens),
   };
 }
+
+const numberOrUndefined = (value: unknown) => (typeof value === "number" ? value : undefined);
 
 function chatFrames(variant: ChatCompletionsVariant, plan: StreamPlan): string[] {
   const chunk = (choices: Json[], extra: Json = {}) =>
@@ -103,7 +106,7 @@ function chatFrames(variant: ChatCompletionsVariant, plan: StreamPlan): string[]
   if (plan.ending === "stall") return frames;
   if (plan.ending === "error") return [...frames, dataEvent(variant.streamError), DONE_EVENT];
 
-  const finish = choice(variant.finishDelta, "stop");
+  const finish = choice(variant.finishDelta, plan.truncated ? "length" : "stop");
   if (variant.usageOnFinishChunk) {
     frames.push(chunk([finish], { usage: variant.usage(plan.usage) }));
   } else {

@@ -92,6 +92,10 @@ function parseRequest(body: unknown, pathModel: string | undefined): ParsedReque
     lastUserText: textOf(lastUser),
     promptText: [textOf(body.systemInstruction), ...contents.map(textOf)].join("\n"),
     includeUsage: true,
+    maxOutputTokens:
+      isRecord(body.generationConfig) && typeof body.generationConfig.maxOutputTokens === "number"
+        ? body.generationConfig.maxOutputTokens
+        : undefined,
   };
 }
 
@@ -100,7 +104,13 @@ function frames(plan: StreamPlan): string[] {
   const { promptTokens, cachedTokens, completionTokens, reasoningTokens } = plan.usage;
   const candidatesTotal = completionTokens - reasoningTokens;
   const chunk = (parts: unknown[], candidatesTokenCount: number, last: boolean) => ({
-    candidates: [{ content: { parts, role: "model" }, ...(last ? { finishReason: "STOP" } : {}), index: 0 }],
+    candidates: [
+      {
+        content: { parts, role: "model" },
+        ...(last ? { finishReason: plan.truncated ? "MAX_TOKENS" : "STOP" } : {}),
+        index: 0,
+      },
+    ],
     usageMetadata: {
       promptTokenCount: promptTokens,
       ...(cachedTokens > 0 ? { cachedContentTokenCount: cachedTokens } : {}),

@@ -89,6 +89,25 @@ export function splitIntoPieces(text: string): string[] {
   return text.match(/^\s+|\S+\s*/g) ?? [];
 }
 
+/**
+ * The pieces that fit in `maxTokens` output tokens (by estimateTokens), like a provider that stops at
+ * the client's limit; `truncated` when something was left out.
+ */
+export function piecesWithinTokens(
+  pieces: string[],
+  maxTokens: number | undefined,
+): { pieces: string[]; truncated: boolean } {
+  if (maxTokens === undefined) return { pieces, truncated: false };
+  const kept: string[] = [];
+  let text = "";
+  for (const piece of pieces) {
+    if (estimateTokens(text + piece) > maxTokens) return { pieces: kept, truncated: true };
+    kept.push(piece);
+    text += piece;
+  }
+  return { pieces: kept, truncated: false };
+}
+
 /** The pieces up to and including the one that reaches `chars` characters. */
 export function piecesUpTo(pieces: string[], chars: number): string[] {
   const kept: string[] = [];

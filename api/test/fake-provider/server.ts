@@ -18,6 +18,7 @@ import {
   markerStatus,
   markersIn,
   piecesUpTo,
+  piecesWithinTokens,
   resolveUsage,
   splitIntoPieces,
 } from "./scenario.js";
@@ -176,7 +177,8 @@ export async function startFakeProviderServer(
       markers,
       parsed.lastUserText,
     );
-    const allPieces = splitIntoPieces(effective.text);
+    const limited = piecesWithinTokens(splitIntoPieces(effective.text), parsed.maxOutputTokens);
+    const allPieces = limited.pieces;
     const cut = effective.errorAfterChars ?? effective.stallAfterChars;
     const scenarioPlan: StreamPlan = {
       requestNumber: requestCount,
@@ -188,7 +190,8 @@ export async function startFakeProviderServer(
           : effective.stallAfterChars !== undefined
             ? "stall"
             : "complete",
-      usage: resolveUsage(effective, parsed.promptText),
+      truncated: limited.truncated,
+      usage: resolveUsage({ ...effective, text: allPieces.join("") }, parsed.promptText),
       pings: effective.pings,
       includeUsage: parsed.includeUsage,
     };

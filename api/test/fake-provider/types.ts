@@ -41,6 +41,8 @@ export interface StreamPlan {
   /** Text pieces, one per content event, already cut short for error/stall endings. */
   pieces: string[];
   ending: "complete" | "error" | "stall";
+  /** A complete answer cut at the client's output-token limit ends with the provider's "length" reason. */
+  truncated: boolean;
   usage: Usage;
   pings: boolean;
   /** OpenAI format: the client asked for `stream_options.include_usage`. */
@@ -59,6 +61,8 @@ export interface ParsedRequest {
   /** All prompt text (system + messages), for the default prompt token count. */
   promptText: string;
   includeUsage: boolean;
+  /** The client's limit on output tokens (max_tokens, max_completion_tokens, maxOutputTokens). */
+  maxOutputTokens?: number;
 }
 
 export interface IncomingCall {
