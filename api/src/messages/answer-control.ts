@@ -3,12 +3,14 @@ import type { Message, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { followAnswer, type SavedAnswer } from "../streaming/follow-answer.js";
-import type { AnswerGenerator } from "./answer-generator.js";
+import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
+import { type AnswerGenerator, STOP_TOPIC } from "./answer-generator.js";
 import type { AnswerRecovery } from "./answer-recovery.js";
 
 export interface AnswerControlOptions {
   prisma: PrismaClient;
   bus: AnswerStreamBus;
+  broadcast: ReplicaBroadcast;
   generator: AnswerGenerator;
   recovery: AnswerRecovery;
   logger: Logger;
@@ -29,8 +31,8 @@ export class AnswerControl {
     if (!this.options.generator.stopLocal(message.id)) {
       // Redis unreachable: the stop cannot travel, but waiting still ends (the answer ends on its own,
       // or its lease runs out).
-      await this.options.bus
-        .requestStop(message.id)
+      await this.options.broadcast
+        .publish(STOP_TOPIC, message.id)
         .catch((error: unknown) =>
           this.options.logger.warn({ err: error, messageId: message.id }, "could not send a stop request"),
         );

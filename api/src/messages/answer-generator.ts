@@ -5,6 +5,7 @@ import type { ProviderRegistry } from "../providers/registry.js";
 import { streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
+import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
 import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "./answer-lease.js";
 import { AnswerSaves } from "./answer-saves.js";
@@ -49,6 +50,8 @@ export interface AnswerGeneratorOptions {
   prisma: PrismaClient;
   registry: ProviderRegistry;
   bus: AnswerStreamBus;
+  /** Stop requests reach the generator from every replica. */
+  broadcast: ReplicaBroadcast;
   logger: Logger;
   /** How often the growing answer is written while streaming (default 1 s). */
   saveIntervalMs?: number;
@@ -59,6 +62,9 @@ export interface AnswerGeneratorOptions {
   /** Pauses between attempts of the final save (tests shorten them). */
   finalSaveDelaysMs?: readonly number[];
 }
+
+/** The broadcast topic of stop requests: the id of an answer to stop, wherever it is generated. */
+export const STOP_TOPIC = "answer-stop";
 
 // Postgres text cannot hold NUL; a model that emits one must not make the answer unsavable.
 const NUL = String.fromCharCode(0);
@@ -77,7 +83,7 @@ export class AnswerGenerator {
 
   constructor(private readonly options: AnswerGeneratorOptions) {
     this.lease = { ...DEFAULT_LEASE_TIMES, ...options.lease };
-    options.bus.onStopRequest((messageId) => this.stopLocal(messageId, "stopped"));
+    options.broadcast.on(STOP_TOPIC, (messageId) => this.stopLocal(messageId, "stopped"));
   }
 
   observe(observer: AnswerObserver): void {

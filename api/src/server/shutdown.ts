@@ -4,6 +4,7 @@ import type { Database } from "../db/database.js";
 import type { Logger } from "../observability/logger.js";
 import type { RunningServer } from "./http-server.js";
 import type { Services } from "./services.js";
+import { endable } from "./stream-ending.js";
 
 // After the answers are done: time for their final events to reach subscribers, before the streams
 // still open (following answers generated elsewhere) are ended and connections are cut.
@@ -90,50 +91,11 @@ export function useEndStreamsOnShutdown(lifecycle: ServerLifecycle): Plugin {
     onSubscribe: () => ({
       onSubscribeResult: ({ result, setResult }) => {
         if (!(Symbol.asyncIterator in result)) return;
-        setResult(endWhenStreamsEnd(result, lifecycle));
+        setResult(endable(result, (end) => lifecycle.onStreamsEnding(() => end())));
         lifecycle.streamOpened();
         return { onEnd: () => lifecycle.streamClosed() };
       },
     }),
-  };
-}
-
-function endWhenStreamsEnd<T>(
-  source: AsyncIterable<T>,
-  lifecycle: ServerLifecycle,
-): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
-  let stopListening = () => {};
-  const ended = new Promise<IteratorReturnResult<undefined>>((resolve) => {
-    stopListening = lifecycle.onStreamsEnding(() => resolve(done));
-  });
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    stopListening();
-    // Not awaited: the source may be waiting for its next event, and its cleanup waits for that.
-    void iterator.return?.()?.catch(() => {});
-  };
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      try {
-        const result = await Promise.race([iterator.next(), ended]);
-        if (result.done) release();
-        return result;
-      } catch (error) {
-        release();
-        throw error;
-      }
-    },
-    async return() {
-      release();
-      return done;
-    },
   };
 }
 

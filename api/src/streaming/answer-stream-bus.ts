@@ -40,10 +40,6 @@ export interface AnswerStreamBus {
   snapshot(messageId: string): Promise<AnswerSnapshot | null>;
   /** Listens to an answer's events; resolves once listening (events published after that arrive). */
   subscribe(messageId: string, listener: AnswerListener): Promise<() => void>;
-  /** Asks whichever process generates the answer to stop it. */
-  requestStop(messageId: string): Promise<void>;
-  /** Registers this process's handler for stop requests. */
-  onStopRequest(handler: (messageId: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +55,6 @@ const ENDED_RETENTION_MS = 30_000;
 export class InMemoryAnswerStreamBus implements AnswerStreamBus {
   private readonly answers = new Map<string, LocalAnswer>();
   private readonly listeners = new Map<string, Set<AnswerListener>>();
-  private stopHandler: ((messageId: string) => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   open(messageId: string): void {
@@ -106,14 +101,6 @@ export class InMemoryAnswerStreamBus implements AnswerStreamBus {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(messageId) === set) this.listeners.delete(messageId);
     };
-  }
-
-  async requestStop(messageId: string) {
-    this.stopHandler?.(messageId);
-  }
-
-  onStopRequest(handler: (messageId: string) => void) {
-    this.stopHandler = handler;
   }
 
   async close() {

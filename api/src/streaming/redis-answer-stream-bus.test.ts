@@ -24,7 +24,6 @@ afterAll(() => redis?.stop());
 async function newBus(url = redis.url): Promise<RedisAnswerStreamBus> {
   const bus = new RedisAnswerStreamBus(url);
   opened.push(bus);
-  await bus.start();
   return bus;
 }
 

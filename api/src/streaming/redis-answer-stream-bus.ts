@@ -6,7 +6,6 @@ import type { AnswerEvent, AnswerListener, AnswerSnapshot, AnswerStreamBus } fro
 // Keys outlive their last write by this long: a long answer keeps its beginning while it grows, and
 // subscribers racing the end still find the snapshot.
 const KEY_TTL_SECONDS = 3_600;
-const STOP_CHANNEL = "xqt5:answers:stop";
 // While Redis is unreachable, publishing is tried again with a growing pause (capped).
 const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
 // An end that cannot be published for this long is given up: subscribers find it in the database.
@@ -46,7 +45,6 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   /** Answers listened to whose SUBSCRIBE failed (Redis away): subscribed again on reconnect. */
   private readonly unsubscribed = new Set<string>();
   private readonly outgoing = new Map<string, Outgoing>();
-  private stopHandler: ((messageId: string) => void) | null = null;
   private connectedBefore = false;
   private closed = false;
 
@@ -65,10 +63,6 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
     for (const connection of [this.commands, this.subscriber]) {
       connection.on("error", (error: Error) => this.logger?.warn({ err: error }, "Redis connection error"));
     }
-  }
-
-  async start() {
-    await this.subscriber.subscribe(STOP_CHANNEL);
   }
 
   open(messageId: string): void {
@@ -154,14 +148,6 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
         );
       },
     );
-  }
-
-  async requestStop(messageId: string) {
-    await this.commands.publish(STOP_CHANNEL, messageId);
-  }
-
-  onStopRequest(handler: (messageId: string) => void) {
-    this.stopHandler = handler;
   }
 
   async close() {
@@ -255,10 +241,6 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   }
 
   private dispatch(source: string, payload: string) {
-    if (source === STOP_CHANNEL) {
-      this.stopHandler?.(payload);
-      return;
-    }
     const messageId = source.slice(CHANNEL_PREFIX.length);
     const event = JSON.parse(payload) as AnswerEvent;
     for (const listener of this.listeners.get(messageId) ?? []) listener(event);
