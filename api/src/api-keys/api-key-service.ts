@@ -1,4 +1,5 @@
 import { createHash, randomInt } from "node:crypto";
+import type { AccessRevocations } from "../auth/access-revocations.js";
 import type { Viewer } from "../auth/viewer.js";
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, NotFoundError, UnauthenticatedError } from "../errors/app-errors.js";
@@ -29,7 +30,10 @@ export interface CreateApiKeyInput {
 
 /** Personal API keys: the secret is shown once; only its hash and a display prefix are kept. */
 export class ApiKeyService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly revocations: AccessRevocations,
+  ) {}
 
   async create(userId: string, input: CreateApiKeyInput): Promise<{ secret: string; apiKey: ApiKey }> {
     if (input.expiresAt && input.expiresAt <= new Date()) {
@@ -64,6 +68,7 @@ export class ApiKeyService {
         })
       : { count: 0 };
     if (count === 0) throw new NotFoundError("API key");
+    await this.revocations.announce({ kind: "apiKey", apiKeyId: id });
     return true;
   }
 

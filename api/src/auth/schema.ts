@@ -59,6 +59,7 @@ const ChangePasswordInput = builder.inputType("ChangePasswordInput", {
   fields: (t) => ({
     currentPassword: t.string({ required: true }),
     newPassword: t.string({ required: true, validate: passwordSchema }),
+    revokeApiKeys: t.boolean({ defaultValue: true, description: "Also revoke every API key (default true)" }),
   }),
 });
 
@@ -105,19 +106,34 @@ builder.mutationFields((t) => ({
       return context.services.auth.logout(context.viewer, readRefreshCookie(context.request));
     },
   }),
-  logoutEverywhere: t.withAuth({ loggedIn: true }).boolean({
-    description: "Ends every session of the signed-in user on every device.",
-    resolve: async (_root, _args, context) => {
-      await context.services.auth.logoutEverywhere(context.viewer.userId);
+  // Account security needs a signed-in session: a leaked API key must not lock its owner out.
+  logoutEverywhere: t.withAuth({ session: true }).boolean({
+    description:
+      "Ends every session of the signed-in user on every device (open answer streams too), and by " +
+      "default the user's API keys. Needs a signed-in session, not an API key.",
+    args: {
+      revokeApiKeys: t.arg.boolean({
+        defaultValue: true,
+        description: "Also revoke every API key (default true)",
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      await context.services.auth.logoutEverywhere(context.viewer.userId, {
+        revokeApiKeys: args.revokeApiKeys ?? true,
+      });
       context.responseCookies.push(clearedRefreshCookie(context.secure));
       return true;
     },
   }),
-  changePassword: t.withAuth({ loggedIn: true }).boolean({
-    description: "Changes the password and ends every other session of the user.",
+  changePassword: t.withAuth({ session: true }).boolean({
+    description:
+      "Changes the password and ends every other session of the user, and by default the user's API " +
+      "keys. Needs a signed-in session, not an API key.",
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      await context.services.auth.changePassword(context.viewer, input.currentPassword, input.newPassword);
+      await context.services.auth.changePassword(context.viewer, input.currentPassword, input.newPassword, {
+        revokeApiKeys: input.revokeApiKeys ?? true,
+      });
       return true;
     },
   }),

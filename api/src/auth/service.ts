@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type Session, type User } from "../generated/prisma/client.js";
+import type { AccessRevocations } from "./access-revocations.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { assertAcceptablePassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly signer: TokenSigner,
     private readonly limiter: AuthRateLimiter,
     private readonly passwords: PasswordHasher,
+    private readonly revocations: AccessRevocations,
     private readonly options: {
       allowRegistration: boolean;
       /** How long after a rotation the replaced refresh token still gets the new pair (0: never). */
@@ -178,25 +180,37 @@ export class AuthService {
     return true;
   }
 
-  /** Ends every session of the user, including access tokens already handed out. */
-  async logoutEverywhere(userId: string): Promise<void> {
+  /**
+   * Ends every session of the user, including access tokens already handed out, and (by default) the
+   * user's API keys: someone who fears a stolen device or password wants every way in closed.
+   */
+  async logoutEverywhere(userId: string, options: { revokeApiKeys: boolean }): Promise<void> {
+    const now = new Date();
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } } }),
       this.prisma.session.updateMany({
         where: { userId, revokedAt: null },
-        data: { revokedAt: new Date(), revokedReason: "logout_everywhere" },
+        data: { revokedAt: now, revokedReason: "logout_everywhere" },
       }),
+      ...(options.revokeApiKeys ? [this.revokeApiKeys(userId, now)] : []),
     ]);
+    await this.revocations.announce({ kind: "user", userId, sessions: true, apiKeys: options.revokeApiKeys });
   }
 
-  /** Changes the password and ends every other session of the user. */
-  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<void> {
+  /** Changes the password and ends every other session of the user, and (by default) the API keys. */
+  async changePassword(
+    viewer: Viewer,
+    currentPassword: string,
+    newPassword: string,
+    options: { revokeApiKeys: boolean },
+  ): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
     if (!(await this.passwords.verify(currentPassword, user.passwordHash))) {
       throw new BadInputError("The current password is wrong", { field: "currentPassword" });
     }
     assertAcceptablePassword(newPassword, "newPassword");
     const passwordHash = await this.passwords.hash(newPassword);
+    const now = new Date();
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
       this.prisma.session.updateMany({
@@ -205,9 +219,21 @@ export class AuthService {
           revokedAt: null,
           ...(viewer.sessionId ? { id: { not: viewer.sessionId } } : {}),
         },
-        data: { revokedAt: new Date(), revokedReason: "password_changed" },
+        data: { revokedAt: now, revokedReason: "password_changed" },
       }),
+      ...(options.revokeApiKeys ? [this.revokeApiKeys(user.id, now)] : []),
     ]);
+    await this.revocations.announce({
+      kind: "user",
+      userId: user.id,
+      sessions: true,
+      apiKeys: options.revokeApiKeys,
+      keepSessionId: viewer.sessionId,
+    });
+  }
+
+  private revokeApiKeys(userId: string, now: Date) {
+    return this.prisma.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
   }
 
   private async findByLogin(login: string): Promise<User | null> {
@@ -322,5 +348,6 @@ export class AuthService {
       where: { id: sessionId, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: reason },
     });
+    await this.revocations.announce({ kind: "session", sessionId });
   }
 }

@@ -23,6 +23,7 @@ import { useResponseCookies } from "./response-cookies.js";
 import type { Services } from "./services.js";
 import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
+import { useEndStreamsOfRevokedAccess } from "./stream-revocation.js";
 
 export interface AppDependencies {
   config: AppConfig;
@@ -82,6 +83,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
       sseHeadersPlugin,
       useMetrics(metrics),
       useEndStreamsOnShutdown(lifecycle),
+      useEndStreamsOfRevokedAccess(services.accessRevocations),
       ...securityPlugins(config, services.rateLimiters, persisted),
     ],
     context: createContextFactory({ config, database, logger, services, cookiesFor: cookies.cookiesFor }),

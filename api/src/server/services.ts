@@ -1,5 +1,6 @@
 import { ApiKeyService } from "../api-keys/api-key-service.js";
 import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
+import { AccessRevocations } from "../auth/access-revocations.js";
 import { PasswordHasher } from "../auth/password-hasher.js";
 import { AuthRateLimiter } from "../auth/rate-limit.js";
 import { AuthService } from "../auth/service.js";
@@ -21,6 +22,8 @@ import type { ProviderSettings } from "../providers/settings.js";
 import { createRateLimiters, type RateLimiters } from "../security/rate-limiters.js";
 import { type AnswerStreamBus, InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { RedisAnswerStreamBus } from "../streaming/redis-answer-stream-bus.js";
+import { RedisReplicaBroadcast } from "../streaming/redis-replica-broadcast.js";
+import { InMemoryReplicaBroadcast, type ReplicaBroadcast } from "../streaming/replica-broadcast.js";
 import { createTemplates, type Templates } from "../templates/template-store.js";
 
 export interface ServiceDependencies {
@@ -41,10 +44,13 @@ export interface ServiceDependencies {
 
 export interface Services {
   auth: AuthService;
+  /** Ended sessions and keys, announced to every replica (their open streams are closed). */
+  accessRevocations: AccessRevocations;
   passwords: PasswordHasher;
   signer: TokenSigner;
   registry: ProviderRegistry;
   bus: AnswerStreamBus;
+  broadcast: ReplicaBroadcast;
   generator: AnswerGenerator;
   recovery: AnswerRecovery;
   chats: ChatService;
@@ -74,14 +80,16 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
   });
   const passwords = new PasswordHasher();
-  const auth = new AuthService(prisma, signer, limiter, passwords, {
+  const broadcast = createBroadcast(config, logger);
+  const accessRevocations = new AccessRevocations(broadcast, logger);
+  const auth = new AuthService(prisma, signer, limiter, passwords, accessRevocations, {
     allowRegistration: config.ALLOW_REGISTRATION,
     reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   });
   const registry = createProviderRegistry(deps.providerSettings, {
     onDiscoveryError: (reason) => logger.warn({ reason }, "local model discovery failed"),
   });
-  const bus = await createBus(config, logger);
+  const bus = createBus(config, logger);
   const rateLimiters = createRateLimiters({
     requestsPerMinute: config.RATE_LIMIT_REQUESTS_PER_MINUTE,
     apiKeyRequestsPerMinute: config.RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE,
@@ -93,6 +101,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     prisma,
     registry,
     bus,
+    broadcast,
     logger,
     retry: deps.providerRetry,
     providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
@@ -110,6 +119,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   const control = new AnswerControl({
     prisma,
     bus,
+    broadcast,
     generator,
     recovery,
     logger,
@@ -125,12 +135,15 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   const chats = new ChatService(prisma, control);
   const starter = new AnswerStarter({ prisma, config, registry, generator, bus, titles, logger });
   const messages = new MessageService({ prisma, chats, generator, starter, control });
+  // Every replica listens to its topics (stop requests) before it takes work.
+  await broadcast.ready();
   return {
     auth,
     passwords,
     signer,
     registry,
     bus,
+    broadcast,
     generator,
     recovery,
     chats,
@@ -138,7 +151,8 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     titles,
     assistants: createAssistants(prisma),
     templates: createTemplates(prisma),
-    apiKeys: new ApiKeyService(prisma),
+    apiKeys: new ApiKeyService(prisma, accessRevocations),
+    accessRevocations,
     rateLimiters,
     modelCheck: (modelId) => {
       if (modelId) assertKnownModel(modelId);
@@ -147,14 +161,20 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
       recovery.stop();
       generator.close();
       await bus.close();
+      await broadcast.close();
       await rateLimiters.close();
     },
   };
 }
 
-async function createBus(config: AppConfig, logger: Logger): Promise<AnswerStreamBus> {
-  if (!config.REDIS_URL) return new InMemoryAnswerStreamBus();
-  const bus = new RedisAnswerStreamBus(config.REDIS_URL, logger);
-  await bus.start();
-  return bus;
+function createBus(config: AppConfig, logger: Logger): AnswerStreamBus {
+  return config.REDIS_URL
+    ? new RedisAnswerStreamBus(config.REDIS_URL, logger)
+    : new InMemoryAnswerStreamBus();
+}
+
+function createBroadcast(config: AppConfig, logger: Logger): ReplicaBroadcast {
+  return config.REDIS_URL
+    ? new RedisReplicaBroadcast(config.REDIS_URL, logger)
+    : new InMemoryReplicaBroadcast();
 }
