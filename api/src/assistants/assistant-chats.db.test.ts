@@ -226,3 +226,48 @@ describe("renderTemplate", () => {
     expect(missing.errors?.[0]?.message).toMatch(/Name/);
   });
 });
+
+describe("an assistant that stops being shared", () => {
+  it("no longer reaches the chats others started with it: not their view, not their provider calls", async () => {
+    const admin = await registerUser(app, "sharing_admin");
+    await app.database.prisma.user.update({ where: { id: admin.user.id }, data: { isAdmin: true } });
+    const created = await app.gql<{ createAssistant: { id: string } }>(
+      `mutation($input: CreateAssistantInput!) { createAssistant(input: $input) { id } }`,
+      { input: { name: "Firmenweit", systemPrompt: "Öffentliche Anweisung", isGlobal: true } },
+      { token: admin.accessToken },
+    );
+    const assistantId = created.data!.createAssistant.id;
+    const chat = await createChat(app, user, { assistantId });
+    fake.server.setScenario({ text: "ok", chunking: "single" });
+    const first = await sendMessage(app, user, { chatId: chat.id, content: "Erste Frage mit Assistent" });
+    await waitForAnswer(app, user, chat.id, first.assistantMessage.id);
+    expect(JSON.stringify(requestFor("Erste Frage mit Assistent"))).toContain("Öffentliche Anweisung");
+
+    // The admin takes it back and writes something private into it.
+    await app.gql(
+      `mutation($id: ID!) { updateAssistant(id: $id, input: { isGlobal: false, systemPrompt: "Geheime Notiz" }) { id } }`,
+      { id: assistantId },
+      { token: admin.accessToken },
+    );
+    const seen = await app.gql<{
+      chat: { assistant: { systemPrompt: string } | null; assistantUnavailable: boolean };
+    }>(
+      `query($id: ID!) { chat(id: $id) { assistant { systemPrompt } assistantUnavailable } }`,
+      { id: chat.id },
+      { token: user.accessToken },
+    );
+    expect(seen.data?.chat).toEqual({ assistant: null, assistantUnavailable: true });
+    const next = await sendMessage(app, user, { chatId: chat.id, content: "Zweite Frage ohne Assistent" });
+    await waitForAnswer(app, user, chat.id, next.assistantMessage.id);
+    const body = JSON.stringify(requestFor("Zweite Frage ohne Assistent"));
+    expect(body).not.toContain("Geheime Notiz");
+    expect(body).not.toContain("Öffentliche Anweisung");
+    // Its owner still sees it in their own view of things.
+    const own = await app.gql<{ assistant: { systemPrompt: string } }>(
+      `query($id: ID!) { assistant(id: $id) { systemPrompt } }`,
+      { id: assistantId },
+      { token: admin.accessToken },
+    );
+    expect(own.data?.assistant.systemPrompt).toBe("Geheime Notiz");
+  });
+});

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { AssistantRef } from "../assistants/schema.js";
 import { MessageRef } from "../messages/schema.js";
+import { isVisibleTo } from "../sharing/shared-items.js";
 import { chatListWhere } from "./chat-service.js";
 
 export const ChatRef = builder.prismaObject("Chat", {
@@ -12,9 +14,23 @@ export const ChatRef = builder.prismaObject("Chat", {
       description: "null: the assistant's or the server's default",
     }),
     temperature: t.float({ nullable: true, resolve: (chat) => chat.temperature?.toNumber() ?? null }),
-    assistant: t.relation("assistant", {
+    assistant: t.field({
+      type: AssistantRef,
       nullable: true,
-      description: "The assistant the chat was started with; null when none (or it was deleted)",
+      description:
+        "The assistant the chat was started with; null when none, when it was deleted, or when you may " +
+        "no longer use it (see assistantUnavailable)",
+      select: { assistant: true },
+      resolve: (chat, _args, context) =>
+        chat.assistant && context.viewer && isVisibleTo(context.viewer.userId, chat.assistant) ? chat.assistant : null,
+    }),
+    assistantUnavailable: t.boolean({
+      description:
+        "True when the chat was started with an assistant you may no longer use (its owner stopped sharing " +
+        "it): its instructions no longer apply to this chat's answers",
+      select: { assistant: { select: { userId: true, isGlobal: true } } },
+      resolve: (chat, _args, context) =>
+        chat.assistant !== null && (!context.viewer || !isVisibleTo(context.viewer.userId, chat.assistant)),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "time of the last activity" }),

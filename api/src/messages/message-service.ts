@@ -5,6 +5,7 @@ import { isUuid } from "../db/uuid.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { assertKnownModel } from "../models/known-model.js";
+import { isVisibleTo } from "../sharing/shared-items.js";
 import type { AnswerControl } from "./answer-control.js";
 import type { AnswerGenerator } from "./answer-generator.js";
 import type { AnswerStarter, ChatSettings } from "./answer-starter.js";
@@ -252,8 +253,13 @@ export class MessageService {
     return { userMessage: pair.userMessage, assistantMessage };
   }
 
-  private chat(userId: string, chatId: string): Promise<ChatWithAssistant> {
-    return this.deps.chats.findOwned(userId, chatId, { assistant: true });
+  /**
+   * The user's chat with its assistant — only while the user may still use it: an assistant made
+   * personal by someone else (or otherwise out of reach) no longer shapes this chat's answers.
+   */
+  private async chat(userId: string, chatId: string): Promise<ChatWithAssistant> {
+    const chat = await this.deps.chats.findOwned(userId, chatId, { assistant: true });
+    return { ...chat, assistant: chat.assistant && isVisibleTo(userId, chat.assistant) ? chat.assistant : null };
   }
 
   private async findByClientId(chatId: string, clientMessageId: string): Promise<MessagePair | null> {

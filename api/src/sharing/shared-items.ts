@@ -20,7 +20,9 @@ export interface ShareableStore<Item extends Shareable, CreateData, UpdateData> 
 }
 
 /** Reading: the owner, or anyone if global. */
-export const canRead = (viewer: Viewer, item: Shareable) => item.isGlobal || item.userId === viewer.userId;
+export const isVisibleTo = (userId: string, item: Pick<Shareable, "userId" | "isGlobal">) =>
+  item.isGlobal || item.userId === userId;
+export const canRead = (viewer: Viewer, item: Shareable) => isVisibleTo(viewer.userId, item);
 /** Changing and deleting: the owner, or an admin if global. */
 export const canModify = (viewer: Viewer, item: Shareable) =>
   item.userId === viewer.userId || (item.isGlobal && viewer.isAdmin);
