@@ -13,6 +13,8 @@ import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
 import { refuseOversizedBody } from "./body-limit.js";
+import { ownOrigin } from "./client-address.js";
+import { refuseCrossSiteRequest } from "./cross-site.js";
 import { createErrorMasker } from "./error-masking.js";
 import { createContextFactory } from "./graphql-context.js";
 import { useGraphQLSse } from "./graphql-sse.js";
@@ -90,6 +92,10 @@ export function createApp({ config, database, logger, services }: AppDependencie
   });
 
   const pwa = servePwa(config.PWA_DIST, logger);
+  const crossSite = {
+    allowedOrigins: config.CORS_ORIGINS,
+    ownOrigin: (req: IncomingMessage) => ownOrigin(req, config.TRUST_PROXY),
+  };
   const notFound = (res: ServerResponse) => () => sendJson(res, 404, { error: "not found" });
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -101,6 +107,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
       return sendJson(res, 503, { status: "draining" }, { connection: "close", "retry-after": "1" });
     if (pathname === "/readyz") return answerReadiness(res, database, logger);
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
+      if (refuseCrossSiteRequest(req, res, crossSite)) return;
       if (refuseOversizedBody(req, res, config.MAX_REQUEST_BODY_BYTES)) return;
       return yoga(req, res, { req, res });
     }

@@ -14,3 +14,11 @@ export function isSecure(request: Request, trustProxy: boolean): boolean {
   if (trustProxy && request.headers.get("x-forwarded-proto") === "https") return true;
   return new URL(request.url).protocol === "https:";
 }
+
+/** The origin the browser reached this API at: scheme (https when the proxy says so) and Host. */
+export function ownOrigin(req: IncomingMessage, trustProxy: boolean): string {
+  const encrypted = "encrypted" in req.socket && req.socket.encrypted === true;
+  const forwarded =
+    trustProxy && req.headers["x-forwarded-proto"]?.toString().split(",")[0]?.trim() === "https";
+  return `${encrypted || forwarded ? "https" : "http"}://${req.headers.host ?? "localhost"}`;
+}
