@@ -12,7 +12,12 @@ beforeAll(async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "xqt5-persisted-"));
   const file = path.join(dir, "persisted-documents.json");
   await writeFile(file, JSON.stringify({ [HASH]: "query Me { me { id username } }" }));
-  app = await startTestApp({ PERSISTED_OPERATIONS_ONLY: "true", PERSISTED_OPERATIONS_FILE: file });
+  app = await startTestApp({
+    PERSISTED_OPERATIONS_ONLY: "true",
+    PERSISTED_OPERATIONS_FILE: file,
+    // The PWA's origin, which a browser names in every request.
+    CORS_ORIGINS: "https://ai-hub.example.com",
+  });
   user = await registerUser(app, "persisted");
 });
 afterAll(() => app?.close());
