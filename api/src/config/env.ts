@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "../server/trusted-proxies.js";
 
 // Every environment variable the API reads, validated once at start. Names follow the original
 // platform where it had them (JWT_SECRET, CORS_ORIGINS, DEFAULT_MODEL, DEFAULT_TEMPERATURE …).
@@ -47,7 +48,18 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
-  TRUST_PROXY: booleanFlag(false),
+  /** How many reverse proxies (or which addresses) may report the client's address; see trusted-proxies.ts. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const parsed = parseTrustedProxies(value);
+      if (typeof parsed === "string") {
+        context.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 
   CORS_ORIGINS: commaList,
   PWA_DIST: z.string().default(path.resolve(apiRoot, "../pwa/dist")),

@@ -245,3 +245,32 @@ describe("default limits", () => {
     }
   });
 });
+
+describe("sign-in limits behind a proxy (TRUST_PROXY=1)", () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startTestApp({ TRUST_PROXY: "1", AUTH_RATE_LIMIT_PER_IP: "3" });
+  });
+  afterAll(() => proxied?.close());
+
+  it("a client that invents the leftmost X-Forwarded-For entry gets no fresh bucket", async () => {
+    const attempt = (spoofed: string) =>
+      proxied.gql(
+        `mutation { login(input: { login: "nobody", password: "wrong password" }) { accessToken } }`,
+        {},
+        // What nginx forwards: whatever the client sent, then the address it saw.
+        { headers: { "x-forwarded-for": `${spoofed}, 203.0.113.7` } },
+      );
+    const codes = [];
+    for (const spoofed of ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"])
+      codes.push((await attempt(spoofed)).errors?.[0]?.extensions?.code);
+    expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+    // Another client behind the same proxy has its own bucket.
+    const other = await proxied.gql(
+      `mutation { login(input: { login: "nobody", password: "wrong password" }) { accessToken } }`,
+      {},
+      { headers: { "x-forwarded-for": "198.51.100.20" } },
+    );
+    expect(other.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+});

@@ -26,6 +26,7 @@ import type { Services } from "./services.js";
 import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
 import { useEndStreamsOfRevokedAccess } from "./stream-revocation.js";
+import { createProxyTrust } from "./trusted-proxies.js";
 
 export interface AppDependencies {
   config: AppConfig;
@@ -71,6 +72,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
   }
 
   const maskError = createErrorMasker(logger);
+  const proxies = createProxyTrust(config.TRUST_PROXY);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -88,13 +90,20 @@ export function createApp({ config, database, logger, services }: AppDependencie
       useEndStreamsOfRevokedAccess(services.accessRevocations),
       ...securityPlugins(config, services.rateLimiters, persisted),
     ],
-    context: createContextFactory({ config, database, logger, services, cookiesFor: cookies.cookiesFor }),
+    context: createContextFactory({
+      config,
+      database,
+      logger,
+      services,
+      cookiesFor: cookies.cookiesFor,
+      proxies,
+    }),
   });
 
   const pwa = servePwa(config.PWA_DIST, logger);
   const crossSite = {
     allowedOrigins: config.CORS_ORIGINS,
-    ownOrigin: (req: IncomingMessage) => ownOrigin(req, config.TRUST_PROXY),
+    ownOrigin: (req: IncomingMessage) => ownOrigin(req, proxies),
   };
   const notFound = (res: ServerResponse) => () => sendJson(res, 404, { error: "not found" });
 

@@ -7,6 +7,7 @@ import type { Context } from "../graphql/context.js";
 import type { Logger } from "../observability/logger.js";
 import { clientIpOf, isSecure } from "./client-address.js";
 import type { Services } from "./services.js";
+import type { ProxyTrust } from "./trusted-proxies.js";
 
 export interface ContextDependencies {
   config: AppConfig;
@@ -14,6 +15,7 @@ export interface ContextDependencies {
   logger: Logger;
   services: Services;
   cookiesFor(request: Request): string[];
+  proxies: ProxyTrust;
 }
 
 /**
@@ -27,6 +29,7 @@ export function createContextFactory({
   logger,
   services,
   cookiesFor,
+  proxies,
 }: ContextDependencies) {
   return async ({ request, req }: { request: Request; req: IncomingMessage }): Promise<Context> => {
     const context: Context = {
@@ -36,9 +39,9 @@ export function createContextFactory({
       services,
       viewer: null,
       authFailure: null,
-      clientIp: clientIpOf(req, request, config.TRUST_PROXY),
+      clientIp: clientIpOf(req, proxies),
       userAgent: request.headers.get("user-agent"),
-      secure: isSecure(request, config.TRUST_PROXY),
+      secure: isSecure(req, proxies),
       request,
       responseCookies: cookiesFor(request),
     };

@@ -97,7 +97,7 @@ describe("docker-compose.coolify.yml", () => {
     const config = loadConfig(environment);
     expect(config).toMatchObject({
       NODE_ENV: "production",
-      TRUST_PROXY: true,
+      TRUST_PROXY: { hops: 1 },
       CORS_ORIGINS: ["https://ai-hub.xqtfive.com"],
     });
     expect(config.METRICS_TOKEN).toBeDefined();
