@@ -108,6 +108,8 @@ export const de: Dictionary = {
       "Keine Verbindung: Der neue Chat und seine erste Nachricht werden gesendet, sobald Sie wieder online sind.",
     conversation: "Unterhaltung",
     settingsFor: "Chat-Einstellungen",
+    remoteImage: "Bild von {{ host }} – öffnen",
+    remoteImageInLink: "Bild von {{ host }}",
   },
   models: {
     label: "Modell",

