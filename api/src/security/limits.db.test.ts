@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat } from "../../test/support/chat-client.js";
@@ -98,7 +99,67 @@ describe("GraphQL Armor limits", () => {
     expect(batch.status).toBeGreaterThanOrEqual(400);
     expect(batch.status).toBeLessThan(500);
   });
+
+  it("counts a chunked body (no Content-Length) as it arrives: 413 once past the limit, the rest is never read", async () => {
+    for (const endpoint of ["/graphql", "/graphql/stream"]) {
+      const total = 64 * 1024 * 1024;
+      const { status, sentBytes } = await sendChunked(`${app.url}${endpoint}`, total);
+      expect(status, endpoint).toBe(413);
+      // The connection closed long before the client was through: the server read the limit (20 kB),
+      // the kernel's socket buffers took a few MB more, and nothing else was taken in.
+      expect(sentBytes, endpoint).toBeLessThan(total / 4);
+    }
+    // A chunked body within the limit is an ordinary request.
+    const small = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new Blob([JSON.stringify({ query: "{ __typename }" })]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(small.status).toBe(200);
+  });
 });
+
+/** POSTs `totalBytes` of JSON-looking padding in 64 kB chunks without Content-Length; how far it got. */
+function sendChunked(
+  url: string,
+  totalBytes: number,
+): Promise<{ status: number | undefined; sentBytes: number }> {
+  return new Promise((resolve) => {
+    let sentBytes = 0;
+    let status: number | undefined;
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      resolve({ status, sentBytes });
+    };
+    const request = http.request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
+    request.on("response", (response) => {
+      status = response.statusCode;
+      response.resume();
+      response.on("end", () => {
+        request.destroy();
+        done();
+      });
+    });
+    request.on("error", done);
+    request.on("close", done);
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const pump = () => {
+      while (!finished && sentBytes < totalBytes) {
+        sentBytes += chunk.length;
+        if (!request.write(chunk)) return request.once("drain", pump);
+      }
+      if (!finished) request.end();
+    };
+    request.write('{"query":"{ __typename }","padding":"');
+    pump();
+  });
+}
 
 describe("rate limits", () => {
   let limited: TestApp;

@@ -12,7 +12,7 @@ import { useMetrics } from "../observability/metrics-plugin.js";
 import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
-import { refuseOversizedBody } from "./body-limit.js";
+import { readBodyWithin } from "./body-limit.js";
 import { ownOrigin } from "./client-address.js";
 import { refuseCrossSiteRequest } from "./cross-site.js";
 import { createErrorMasker } from "./error-masking.js";
@@ -117,8 +117,10 @@ export function createApp({ config, database, logger, services }: AppDependencie
     if (pathname === "/readyz") return answerReadiness(res, database, logger);
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
       if (refuseCrossSiteRequest(req, res, crossSite)) return;
-      if (refuseOversizedBody(req, res, config.MAX_REQUEST_BODY_BYTES)) return;
-      return yoga(req, res, { req, res });
+      void readBodyWithin(req, res, config.MAX_REQUEST_BODY_BYTES).then((proceed) => {
+        if (proceed) yoga(req, res, { req, res });
+      });
+      return;
     }
     if (pwa) return pwa(req, res, notFound(res));
     return notFound(res)();

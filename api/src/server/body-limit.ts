@@ -1,12 +1,57 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "./http-replies.js";
 
+/** A request whose body has been read already; Yoga takes `body` instead of reading the stream. */
+export type ReadRequest = IncomingMessage & { body?: Buffer };
+
 /**
- * Refuses a request whose declared body is larger than `maxBytes` (MAX_REQUEST_BODY_BYTES) with
- * HTTP 413 before anything reads it. Returns whether it answered.
+ * Reads a request's body, at most `maxBytes` (MAX_REQUEST_BODY_BYTES) of it: a larger one declared
+ * by Content-Length is refused before a byte is read, and one that arrives without it (chunked) as soon
+ * as it passes the limit — both with HTTP 413 and the connection closed, so nothing more is taken in.
+ * Resolves with whether the request may go on (its body then in `req.body`).
  */
-export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): boolean {
-  if (Number(req.headers["content-length"] ?? 0) <= maxBytes) return false;
+export function readBodyWithin(req: ReadRequest, res: ServerResponse, maxBytes: number): Promise<boolean> {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return Promise.resolve(true);
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) {
+    refuse(res, maxBytes);
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        cleanUp();
+        chunks.length = 0;
+        refuse(res, maxBytes);
+        resolve(false);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanUp();
+      req.body = Buffer.concat(chunks);
+      resolve(true);
+    };
+    const onError = () => {
+      cleanUp();
+      resolve(false);
+    };
+    const cleanUp = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+function refuse(res: ServerResponse, maxBytes: number): void {
+  if (res.headersSent) return;
   sendJson(
     res,
     413,
@@ -20,5 +65,6 @@ export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, m
     },
     { connection: "close" },
   );
-  return true;
+  // Whatever the client still sends is not read: the connection ends with the reply.
+  res.once("finish", () => res.socket?.destroy());
 }
