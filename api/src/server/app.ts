@@ -13,7 +13,7 @@ import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
 import { readBodyWithin } from "./body-limit.js";
-import { ownOrigin } from "./client-address.js";
+import { isSecure, ownOrigin } from "./client-address.js";
 import { refuseCrossSiteRequest } from "./cross-site.js";
 import { createErrorMasker } from "./error-masking.js";
 import { createContextFactory } from "./graphql-context.js";
@@ -100,7 +100,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     }),
   });
 
-  const pwa = servePwa(config.PWA_DIST, logger);
+  const pwa = servePwa(config.PWA_DIST, { logger, isSecure: (req) => isSecure(req, proxies) });
   const crossSite = {
     allowedOrigins: config.CORS_ORIGINS,
     ownOrigin: (req: IncomingMessage) => ownOrigin(req, proxies),

@@ -111,6 +111,14 @@ describe.skipIf(!NGINX)("pwa/Dockerfile: the build, served with its nginx config
     const hashes = inline.map((body) => `'sha256-${createHash("sha256").update(body).digest("base64")}'`);
     expect(policy.get("script-src")).toEqual(["'self'", ...hashes]);
     expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
+    // Answers' remote images are not fetched (prompt-injection exfiltration).
+    expect(policy.get("img-src")).toEqual(["'self'", "data:", "blob:"]);
+  });
+
+  it("sends HSTS only when the proxy in front says the browser came over https", async () => {
+    expect((await get("/")).headers.get("strict-transport-security")).toBeNull();
+    const viaHttps = await get("/", { "x-forwarded-proto": "https" });
+    expect(viaHttps.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
   });
 
   it("answers the image's HEALTHCHECK path and hides build metadata", async () => {
