@@ -1,19 +1,28 @@
 import { createMutation } from "@urql/solid";
 import { createSignal, type JSX, Show } from "solid-js";
+import { describeApiKeyOutcome } from "../api-keys/api-key-outcome";
 import { describeError, fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";
 import { FormField } from "../ui/FormField";
 import { LoginMutation, RegisterMutation } from "./documents";
 import { session } from "./session";
-import { readSignOutReason } from "./sign-out-reason";
+import { readSignedOutEverywhere, readSignOutReason } from "./sign-out-reason";
 
 type Mode = "signIn" | "register";
+
+/** What the sign-in screen says about the session that has just ended, if anything. */
+function signOutNotice(): string {
+  const everywhere = readSignedOutEverywhere();
+  const reason = readSignOutReason();
+  if (everywhere) return `${t("auth.signedOutEverywhere")} ${describeApiKeyOutcome(everywhere)}`.trim();
+  return reason === "expired" ? t("auth.sessionExpired") : "";
+}
 
 /** Sign in or register. */
 export function LoginScreen(): JSX.Element {
   const [mode, setMode] = createSignal<Mode>("signIn");
-  const [notice, setNotice] = createSignal(readSignOutReason() === "expired" ? t("auth.sessionExpired") : "");
+  const [notice, setNotice] = createSignal(signOutNotice());
   const [error, setError] = createSignal("");
   const [fields, setFields] = createSignal<Record<string, string>>({});
   const [login, runLogin] = createMutation(LoginMutation);

@@ -44,8 +44,8 @@ export const LogoutMutation = graphql(`
 `);
 
 export const LogoutEverywhereMutation = graphql(`
-  mutation LogoutEverywhere {
-    logoutEverywhere
+  mutation LogoutEverywhere($revokeApiKeys: Boolean!) {
+    logoutEverywhere(revokeApiKeys: $revokeApiKeys)
   }
 `);
 

@@ -1,6 +1,9 @@
+import type { ApiKeyOutcome } from "../api-keys/api-key-outcome";
 import { client } from "../graphql/client";
+import { errorCode } from "../graphql/errors";
 import { LogoutEverywhereMutation, LogoutMutation } from "./documents";
 import { session } from "./session";
+import { rememberSignedOutEverywhere } from "./sign-out-reason";
 
 /** Ends the session on the server (when reachable) and on this device. */
 export async function signOut(): Promise<void> {
@@ -8,10 +11,16 @@ export async function signOut(): Promise<void> {
   await session.end("signedOut");
 }
 
-/** Ends every session of the account; only succeeds online. */
-export async function signOutEverywhere(): Promise<boolean> {
-  const result = await client.mutation(LogoutEverywhereMutation, {}).toPromise();
-  if (!result.data?.logoutEverywhere) return false;
+/**
+ * Ends every session of the account, and its API keys when `apiKeys.revoked`; only succeeds online.
+ * The sign-in screen then says what was done. Resolves with the error code when it failed.
+ */
+export async function signOutEverywhere(apiKeys: ApiKeyOutcome): Promise<string | undefined> {
+  const result = await client
+    .mutation(LogoutEverywhereMutation, { revokeApiKeys: apiKeys.revoked })
+    .toPromise();
+  if (!result.data?.logoutEverywhere) return errorCode(result.error) ?? "UNKNOWN";
+  rememberSignedOutEverywhere(apiKeys);
   await session.end("signedOut");
-  return true;
+  return undefined;
 }

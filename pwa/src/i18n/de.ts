@@ -39,6 +39,8 @@ export const de: Dictionary = {
     toSignIn: "Schon registriert? Anmelden",
     signOut: "Abmelden",
     signOutEverywhere: "Auf allen Geräten abmelden",
+    signOutEverywhereText: "Damit endet Ihre Sitzung auf jedem Gerät, auch auf diesem.",
+    signedOutEverywhere: "Auf allen Geräten abgemeldet.",
     sessionExpired: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     tagline: "Alle führenden KI-Modelle an einem Ort – auch offline lesbar.",
   },
@@ -164,8 +166,18 @@ export const de: Dictionary = {
     changePassword: "Passwort ändern",
     currentPassword: "Aktuelles Passwort",
     newPassword: "Neues Passwort",
-    passwordChanged: "Passwort geändert. Andere Geräte wurden abgemeldet.",
+    passwordChanged: "Passwort geändert. Ihre anderen Geräte wurden abgemeldet.",
     usage: "Verbrauch diesen Monat",
+  },
+  apiKeys: {
+    revoke: "Auch meine API-Schlüssel widerrufen",
+    countOne: "Sie haben 1 aktiven API-Schlüssel; Programme, die ihn nutzen, funktionieren dann nicht mehr.",
+    countMany:
+      "Sie haben {{ count }} aktive API-Schlüssel; Programme, die sie nutzen, funktionieren dann nicht mehr.",
+    revoked: "Ihre API-Schlüssel wurden widerrufen.",
+    revokedOne: "1 API-Schlüssel wurde widerrufen.",
+    revokedMany: "{{ count }} API-Schlüssel wurden widerrufen.",
+    kept: "Ihre API-Schlüssel bleiben gültig.",
   },
   offline: {
     banner: "Sie sind offline. Gespeicherte Chats bleiben lesbar; neue Nachrichten warten im Postausgang.",

@@ -1,16 +1,18 @@
-import { createSignal, type JSX, Show } from "solid-js";
+import { createSignal, type JSX } from "solid-js";
+import { createActiveApiKeyCount } from "../api-keys/active-api-keys";
 import { session } from "../auth/session";
-import { signOut, signOutEverywhere } from "../auth/sign-out";
-import { describeCode } from "../graphql/errors";
+import { signOut } from "../auth/sign-out";
 import { t } from "../i18n/i18n";
 import { ChoiceField } from "../ui/ChoiceField";
 import { UsageSummary } from "../usage/UsageSummary";
 import { ChangePasswordForm } from "./ChangePasswordForm";
 import { preferences, updatePreferences } from "./preferences";
+import { SignOutEverywhereDialog } from "./SignOutEverywhereDialog";
 
 /** Language, theme, password, sign-out and this month's usage. Loaded lazily. */
 export default function SettingsScreen(): JSX.Element {
-  const [everywhereFailed, setEverywhereFailed] = createSignal(false);
+  const apiKeys = createActiveApiKeyCount();
+  const [askingEverywhere, setAskingEverywhere] = createSignal(false);
   return (
     <div class="page">
       <h1 class="page-title">{t("settings.title")}</h1>
@@ -49,7 +51,7 @@ export default function SettingsScreen(): JSX.Element {
         </h2>
         <div class="card-body stack">
           <p>{t("settings.signedInAs", { name: session.user()?.username ?? "" })}</p>
-          <ChangePasswordForm />
+          <ChangePasswordForm apiKeys={apiKeys} />
           <div class="form-actions">
             <button type="button" class="button" onClick={() => void signOut()}>
               {t("auth.signOut")}
@@ -57,16 +59,19 @@ export default function SettingsScreen(): JSX.Element {
             <button
               type="button"
               class="button button--danger"
-              onClick={async () => setEverywhereFailed(!(await signOutEverywhere()))}
+              onClick={() => {
+                apiKeys.refresh();
+                setAskingEverywhere(true);
+              }}
             >
               {t("auth.signOutEverywhere")}
             </button>
           </div>
-          <Show when={everywhereFailed()}>
-            <p class="alert" role="alert">
-              {describeCode("NETWORK")}
-            </p>
-          </Show>
+          <SignOutEverywhereDialog
+            open={askingEverywhere()}
+            apiKeys={apiKeys}
+            onClose={() => setAskingEverywhere(false)}
+          />
         </div>
       </section>
       <section class="card" aria-labelledby="usage-heading">

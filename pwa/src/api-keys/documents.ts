@@ -1,0 +1,9 @@
+import { graphql } from "../gql";
+
+export const ActiveApiKeysQuery = graphql(`
+  query ActiveApiKeys {
+    apiKeys {
+      id
+    }
+  }
+`);
