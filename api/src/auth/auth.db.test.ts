@@ -260,17 +260,49 @@ describe("sessions", () => {
 });
 
 describe("rate limits", () => {
-  it("limits failed sign-ins per account and says when to retry", async () => {
+  it("counts failed sign-ins per account, whichever identifier was typed, and makes that IP wait a little", async () => {
     const user = await registerUser(app, "limited");
-    const attempt = () =>
-      app.gql(LOGIN, { input: { login: user.user.username, password: "wrong password" } });
-    for (let i = 0; i < 3; i++) expect(codeOf(await attempt())).toBe("UNAUTHENTICATED");
-    const limited = await attempt();
+    const attempt = (login: string) => app.gql(LOGIN, { input: { login, password: "wrong password" } });
+    // Username, e-mail, and the username in capitals: one account, one count.
+    for (const login of [user.user.username, user.user.email, user.user.username.toUpperCase()])
+      expect(codeOf(await attempt(login))).toBe("UNAUTHENTICATED");
+    const limited = await attempt(user.user.email);
     expect(codeOf(limited)).toBe("RATE_LIMITED");
-    expect(limited.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
-    // Even the right password waits until the window has passed.
-    const right = await app.gql(LOGIN, { input: { login: user.user.username, password: user.password } });
-    expect(codeOf(right)).toBe("RATE_LIMITED");
+    // A short wait, not a lockout for the window.
+    const retryAfter = Number(limited.errors?.[0]?.extensions?.retryAfter);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15);
+  });
+});
+
+describe("sign-in limits cannot lock the owner out (TRUST_PROXY=1)", () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    proxied = await startTestApp({
+      TRUST_PROXY: "1",
+      AUTH_RATE_LIMIT_PER_ACCOUNT: "3",
+      AUTH_RATE_LIMIT_PER_IP: "1000",
+    });
+  });
+  afterAll(() => proxied?.close());
+
+  it("an attacker's failures make the attacker wait; the owner on their own device signs in", async () => {
+    const owner = await registerUser(proxied, "owner");
+    const from = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+    const guess = () =>
+      proxied.gql(
+        LOGIN,
+        { input: { login: owner.user.username, password: "guessed wrong" } },
+        from("203.0.113.66"),
+      );
+    for (let i = 0; i < 3; i++) expect(codeOf(await guess())).toBe("UNAUTHENTICATED");
+    expect(codeOf(await guess())).toBe("RATE_LIMITED");
+    const ownDevice = await proxied.gql(
+      LOGIN,
+      { input: { login: owner.user.email, password: owner.password } },
+      from("198.51.100.7"),
+    );
+    expect(ownDevice.errors).toBeUndefined();
   });
 });
 

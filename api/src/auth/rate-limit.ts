@@ -1,30 +1,48 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { RateLimitedError } from "../errors/app-errors.js";
 
 export interface AuthRateLimitOptions {
+  /** Sign-in and sign-up attempts per IP per window. */
   perIp: number;
+  /** Failed sign-ins per account and IP before each further try from there must wait. */
   perAccount: number;
   windowSeconds: number;
+  /** The first wait after the limit (doubling with each further failure); default 15 s. */
+  firstWaitSeconds?: number;
+  /** Failed sign-ins of one account from anywhere before every try of it is slowed down (default 5 × perAccount). */
+  slowDownAfter?: number;
+  now?: () => number;
 }
 
+interface Failures {
+  count: number;
+  last: number;
+}
+
+// Each sign-in of an account under attack from many places waits this long before its password is checked.
+const SLOW_DOWN_MS = 1_000;
+
 /**
- * Slows down password guessing: every sign-in or sign-up attempt counts against the client's IP,
- * and every failed one against the account it named. Either running out answers RATE_LIMITED
- * with the seconds until the next try.
+ * Slows down password guessing without handing anyone a way to lock others out:
+ * - every sign-in or sign-up attempt counts against the client's IP;
+ * - failed sign-ins count per account (whichever identifier was typed) and IP: after `perAccount` of
+ *   them, each further try from that IP waits, 15 s then doubling — the owner on another device is
+ *   not affected;
+ * - an account failing from many places is slowed down (a second per try), never locked.
+ * Running out answers RATE_LIMITED with the seconds until the next try.
  */
 export class AuthRateLimiter {
   private readonly perIp: RateLimiterMemory;
-  private readonly perAccount: RateLimiterMemory;
+  private readonly failures = new Map<string, Failures>();
+  private readonly accountFailures = new Map<string, Failures>();
+  private readonly now: () => number;
 
-  constructor(options: AuthRateLimitOptions) {
+  constructor(private readonly options: AuthRateLimitOptions) {
+    this.now = options.now ?? Date.now;
     this.perIp = new RateLimiterMemory({
       keyPrefix: "auth-ip",
       points: options.perIp,
-      duration: options.windowSeconds,
-    });
-    this.perAccount = new RateLimiterMemory({
-      keyPrefix: "auth-account",
-      points: options.perAccount,
       duration: options.windowSeconds,
     });
   }
@@ -33,28 +51,67 @@ export class AuthRateLimiter {
     try {
       await this.perIp.consume(ip);
     } catch (error) {
-      throw limited(error);
+      if (!(error instanceof RateLimiterRes)) throw error;
+      throw limited(Math.ceil(error.msBeforeNext / 1000));
     }
   }
 
-  async assertAccountOpen(account: string): Promise<void> {
-    const state = await this.perAccount.get(normalize(account));
-    if (state && state.remainingPoints <= 0) throw limited(state);
+  /** Before the password is checked: waits out an account under attack, or refuses while this IP must wait. */
+  async assertMayTry(ip: string, account: string): Promise<void> {
+    const wait = this.waitSeconds(this.current(this.failures, pairKey(ip, account)));
+    if (wait > 0) throw limited(wait);
+    const everywhere = this.current(this.accountFailures, account);
+    if (everywhere && everywhere.count >= (this.options.slowDownAfter ?? 5 * this.options.perAccount)) {
+      await sleep(SLOW_DOWN_MS);
+    }
   }
 
-  async countFailure(account: string): Promise<void> {
-    await this.perAccount.consume(normalize(account)).catch(() => {});
+  countFailure(ip: string, account: string): void {
+    this.add(this.failures, pairKey(ip, account));
+    this.add(this.accountFailures, account);
   }
 
-  async clearFailures(account: string): Promise<void> {
-    await this.perAccount.delete(normalize(account));
+  /** A correct password from this IP: its failures are forgiven. */
+  clearFailures(ip: string, account: string): void {
+    this.failures.delete(pairKey(ip, account));
+  }
+
+  private waitSeconds(failures: Failures | undefined): number {
+    const beyond = (failures?.count ?? 0) - this.options.perAccount;
+    if (!failures || beyond < 0) return 0;
+    const waitMs = Math.min(
+      this.options.windowSeconds * 1000,
+      (this.options.firstWaitSeconds ?? 15) * 1000 * 2 ** beyond,
+    );
+    return Math.ceil((failures.last + waitMs - this.now()) / 1000);
+  }
+
+  /** The failures within the window (older ones are forgotten). */
+  private current(map: Map<string, Failures>, key: string): Failures | undefined {
+    const entry = map.get(key);
+    if (entry && this.now() - entry.last > this.options.windowSeconds * 1000) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private add(map: Map<string, Failures>, key: string): void {
+    const entry = this.current(map, key);
+    map.set(key, { count: (entry?.count ?? 0) + 1, last: this.now() });
+    if (map.size > 100_000) this.forgetOld(map);
+  }
+
+  private forgetOld(map: Map<string, Failures>): void {
+    for (const [key, entry] of map) {
+      if (this.now() - entry.last > this.options.windowSeconds * 1000) map.delete(key);
+    }
   }
 }
 
-const normalize = (account: string) => account.trim().toLowerCase();
+const pairKey = (ip: string, account: string) => `${ip}\n${account}`;
 
-function limited(error: unknown) {
-  if (!(error instanceof RateLimiterRes)) throw error;
-  const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-  return new RateLimitedError(`Too many attempts. Try again in ${retryAfter} seconds.`, retryAfter);
+function limited(retryAfter: number) {
+  const seconds = Math.max(1, retryAfter);
+  return new RateLimitedError(`Too many attempts. Try again in ${seconds} seconds.`, seconds);
 }

@@ -81,19 +81,21 @@ export class AuthService {
 
   async login(login: string, password: string, client: ClientInfo): Promise<AuthResult> {
     await this.limiter.countAttempt(client.ip);
-    await this.limiter.assertAccountOpen(login);
     const user = await this.findByLogin(login);
+    // Failures count per account, whether its username or its e-mail address was typed.
+    const account = user?.id ?? `unknown:${login.trim().normalize("NFKC").toLowerCase()}`;
+    await this.limiter.assertMayTry(client.ip, account);
     // Compare against a dummy hash for unknown accounts so timing does not reveal which exist.
     const valid = await this.passwords.verify(
       password,
       user?.passwordHash ?? (await this.passwords.dummyHash()),
     );
     if (!user || !valid) {
-      await this.limiter.countFailure(login);
+      this.limiter.countFailure(client.ip, account);
       throw unauthenticated("Wrong username, e-mail or password");
     }
     if (!user.isActive) throw unauthenticated("This account is deactivated");
-    await this.limiter.clearFailures(login);
+    this.limiter.clearFailures(client.ip, account);
     return this.startSession(user, client);
   }
 
