@@ -7,6 +7,7 @@ import {
   register,
   screenshot,
   send,
+  signIn,
   waitForAnswer,
   waitForServiceWorker,
 } from "./support";
@@ -15,13 +16,6 @@ import {
 // signing out on all devices; both offer to revoke the API keys too, and say what they did.
 
 const NEW_PASSWORD = "a brand new password 2026";
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto("/");
-  await page.getByLabel("Username or e-mail").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 async function openSettings(page: Page, testInfo: Parameters<typeof openChatList>[1]): Promise<void> {
   await openChatList(page, testInfo);

@@ -1,5 +1,17 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { lastAnswer, openChatList, register, screenshot, send, uniqueName, waitForAnswer } from "./support";
+import { ADMIN } from "./admin";
+import {
+  assistantMessages,
+  expectAccessible,
+  lastAnswer,
+  openChatList,
+  register,
+  screenshot,
+  send,
+  signIn,
+  uniqueName,
+  waitForAnswer,
+} from "./support";
 
 // Assistants and templates: manage them, start a chat with an assistant, fill a template into it.
 
@@ -57,6 +69,56 @@ test("an assistant and a template start a chat", async ({ page }, testInfo) => {
   await waitForAnswer(page);
   await expect(lastAnswer(page)).toContainText("Summarise GraphQL in a casual tone");
   await expect(page.getByText(`Assistant: 🏴‍☠️ ${assistantName}`)).toBeVisible();
+});
+
+test("a chat whose assistant is no longer shared says so and goes on with its own settings", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const name = uniqueName("Shared ");
+  // The admin shares an assistant with everyone (on a screen of its own, at the desktop size).
+  const adminContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: "en-US" });
+  const admin = await adminContext.newPage();
+  await signIn(admin, ADMIN.username, ADMIN.password);
+  await expect(admin.getByRole("heading", { name: "How can I help?" })).toBeVisible();
+  await admin.goto("/assistants");
+  await admin.getByRole("button", { name: "New assistant" }).click();
+  let dialog = admin.getByRole("dialog", { name: "New assistant" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Instructions (system prompt)").fill("Answer in riddles.");
+  await dialog.getByLabel("Available to everyone (global)").check();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(admin.getByRole("heading", { name })).toBeVisible();
+
+  await register(page);
+  await page.getByRole("button", { name }).click();
+  await send(page, "A question for the shared assistant");
+  await waitForAnswer(page);
+  await expect(page.getByText(`Assistant: 🤖 ${name}`)).toBeVisible();
+  await expect(page.getByText("is no longer available to you")).toHaveCount(0);
+
+  // The admin makes it personal again: the user may no longer use it.
+  await admin.getByRole("button", { name: `Edit: ${name}` }).click();
+  dialog = admin.getByRole("dialog", { name: `Edit: ${name}` });
+  await dialog.getByLabel("Available to everyone (global)").uncheck();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await adminContext.close();
+
+  await page.reload();
+  const notice = page.getByRole("status").filter({ hasText: "no longer available" });
+  await expect(notice).toHaveText(
+    "The assistant this chat was started with is no longer available to you; answers use the chat's own settings.",
+  );
+  await expect(page.getByText(`Assistant: 🤖 ${name}`)).toHaveCount(0);
+  await expectAccessible(page, "chat whose assistant is gone");
+  await screenshot(page, testInfo, "assistant-unavailable");
+  // The chat goes on.
+  await send(page, "And another one");
+  await expect(assistantMessages(page)).toHaveCount(2);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page)).toContainText("And another one");
+  await expect(notice).toBeVisible();
 });
 
 test("assistants can be renamed and templates deleted", async ({ page }, testInfo) => {

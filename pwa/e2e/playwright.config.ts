@@ -44,7 +44,8 @@ export default defineConfig({
   webServer: {
     command: "npx tsx e2e/serve.ts",
     cwd: pwaRoot,
-    url: `${baseURL}/readyz`,
+    // Ready once the admin is registered too (serve.ts), not as soon as the API answers.
+    wait: { stdout: /e2e stack ready/ },
     reuseExistingServer: false,
     timeout: 180_000,
     env: { E2E_PORT: process.env.E2E_PORT },

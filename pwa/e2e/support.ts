@@ -30,6 +30,14 @@ export async function register(page: Page, username = uniqueName("user")): Promi
   return username;
 }
 
+/** Signs in through the UI (the caller waits for what should follow). */
+export async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel("Username or e-mail").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 /** The service worker controls the page, so a reload works offline. */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(async () => {

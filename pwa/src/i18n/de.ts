@@ -110,6 +110,8 @@ export const de: Dictionary = {
       "Keine Verbindung: Der neue Chat und seine erste Nachricht werden gesendet, sobald Sie wieder online sind.",
     conversation: "Unterhaltung",
     settingsFor: "Chat-Einstellungen",
+    assistantUnavailable:
+      "Der Assistent, mit dem dieser Chat begonnen wurde, steht Ihnen nicht mehr zur Verfügung; Antworten verwenden die Einstellungen des Chats.",
     remoteImage: "Bild von {{ host }} – öffnen",
     remoteImageInLink: "Bild von {{ host }}",
   },

@@ -107,6 +107,8 @@ export const en = {
       "No connection: the new chat and its first message are sent as soon as you are back online.",
     conversation: "Conversation",
     settingsFor: "Chat settings",
+    assistantUnavailable:
+      "The assistant this chat was started with is no longer available to you; answers use the chat's own settings.",
     remoteImage: "Image from {{ host }} — open",
     remoteImageInLink: "Image from {{ host }}",
   },

@@ -49,7 +49,10 @@ export function ChatArea(): JSX.Element {
     variables: () => ({ id: chatId(), last: MESSAGE_PAGE_SIZE }),
   });
   type LoadedChat = NonNullable<NonNullable<typeof chat.data>["chat"]>;
-  type OpenChat = Pick<LoadedChat, "id" | "title" | "model" | "temperature" | "assistant">;
+  type OpenChat = Pick<
+    LoadedChat,
+    "id" | "title" | "model" | "temperature" | "assistant" | "assistantUnavailable"
+  >;
 
   // A chat started offline lives only in the outbox until its first message has been delivered; it
   // opens from there, and from the server once it exists.
@@ -65,6 +68,7 @@ export function ChatArea(): JSX.Element {
           model: waiting.model ?? null,
           temperature: waiting.temperature ?? null,
           assistant: null,
+          assistantUnavailable: false,
         }
       : undefined;
   };
@@ -181,6 +185,12 @@ export function ChatArea(): JSX.Element {
                       void updateChat({ id: current().id, input: { temperature } })
                     }
                   />
+                </Show>
+              </div>
+              {/* Present from the start, so that screen readers announce what it comes to say. */}
+              <div role="status">
+                <Show when={current().assistantUnavailable}>
+                  <p class="chat-notice">{t("chat.assistantUnavailable")}</p>
                 </Show>
               </div>
               <div

@@ -49,6 +49,7 @@ export const ChatQuery = graphql(`
         name
         icon
       }
+      assistantUnavailable
       messages(last: $last) {
         ...MessagePage
       }
