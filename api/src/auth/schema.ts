@@ -6,6 +6,7 @@ import { UserRef } from "../users/schema.js";
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords.js";
 import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from "./refresh-cookie.js";
 import type { AuthResult } from "./service.js";
+import { isAllowedUsername, normalizeEmail, normalizeUsername, USERNAME_RULE } from "./usernames.js";
 
 const passwordSchema = z
   .string()
@@ -32,14 +33,25 @@ const RegisterInput = builder.inputType("RegisterInput", {
   fields: (t) => ({
     username: t.string({
       required: true,
+      description: USERNAME_RULE,
       validate: z
         .string()
-        .trim()
-        .min(3, "The username must have 3 to 32 characters")
-        .max(32, "The username must have 3 to 32 characters")
-        .regex(/^[\p{L}\p{N}._-]+$/u, "The username may contain letters, digits, dot, dash and underscore"),
+        .transform(normalizeUsername)
+        .pipe(
+          z
+            .string()
+            .min(3, "The username must have 3 to 32 characters")
+            .max(32, "The username must have 3 to 32 characters")
+            .refine(isAllowedUsername, USERNAME_RULE),
+        ),
     }),
-    email: t.string({ required: true, validate: z.email("Please enter a valid e-mail address").max(255) }),
+    email: t.string({
+      required: true,
+      validate: z
+        .string()
+        .transform(normalizeEmail)
+        .pipe(z.email("Please enter a valid e-mail address").max(255)),
+    }),
     password: t.string({ required: true, validate: passwordSchema }),
   }),
 });

@@ -6,6 +6,7 @@ import type { PasswordHasher } from "./password-hasher.js";
 import { assertAcceptablePassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
 import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
+import { normalizeEmail, normalizeUsername, usernameKey } from "./usernames.js";
 import type { Viewer } from "./viewer.js";
 
 export interface ClientInfo {
@@ -48,8 +49,8 @@ export class AuthService {
     await this.limiter.countAttempt(client.ip);
     if (!this.options.allowRegistration) throw new ForbiddenError("Registration is closed on this server");
     assertAcceptablePassword(input.password);
-    const email = input.email.trim().toLowerCase();
-    const username = input.username.trim();
+    const email = normalizeEmail(input.email);
+    const username = normalizeUsername(input.username);
     await this.assertAvailable(username, email);
     const passwordHash = await this.passwords.hash(input.password);
     try {
@@ -74,8 +75,8 @@ export class AuthService {
         insert into app_first_account (claimed, user_id) values (true, ${id}::uuid)
         on conflict do nothing returning user_id
       )
-      insert into app_users (id, username, email, password_hash, is_admin)
-      values (${id}::uuid, ${username}, ${email}, ${passwordHash}, exists (select 1 from claim))`;
+      insert into app_users (id, username, username_key, email, password_hash, is_admin)
+      values (${id}::uuid, ${username}, ${usernameKey(username)}, ${email}, ${passwordHash}, exists (select 1 from claim))`;
     return this.prisma.user.findUniqueOrThrow({ where: { id } });
   }
 
@@ -239,18 +240,22 @@ export class AuthService {
   }
 
   private async findByLogin(login: string): Promise<User | null> {
-    const value = login.trim();
-    if (value.includes("@")) return this.prisma.user.findUnique({ where: { email: value.toLowerCase() } });
+    const value = normalizeUsername(login);
+    if (value.includes("@")) return this.prisma.user.findUnique({ where: { email: normalizeEmail(value) } });
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       select id from app_users where lower(username) = lower(${value}) limit 1`;
     return rows[0] ? this.prisma.user.findUnique({ where: { id: rows[0].id } }) : null;
   }
 
   private async assertAvailable(username: string, email: string) {
-    const rows = await this.prisma.$queryRaw<{ username: string; email: string }[]>`
-      select username, email from app_users where lower(username) = lower(${username}) or lower(email) = ${email}`;
-    if (rows.some((row) => row.username.toLowerCase() === username.toLowerCase())) {
-      throw new ConflictError("This username is already taken", { field: "username" });
+    const key = usernameKey(username);
+    const rows = await this.prisma.$queryRaw<{ taken: boolean }[]>`
+      select (username_key = ${key} or lower(username) = lower(${username})) as taken
+      from app_users where username_key = ${key} or lower(username) = lower(${username}) or lower(email) = ${email}`;
+    if (rows.some((row) => row.taken)) {
+      throw new ConflictError("This username (or one that looks just like it) is already taken", {
+        field: "username",
+      });
     }
     if (rows.length > 0)
       throw new ConflictError("An account with this e-mail address exists", { field: "email" });
