@@ -1,6 +1,6 @@
-import { z } from "zod";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
+import { nameSchema } from "../graphql/text-schemas.js";
 
 const ApiKeyRef = builder.prismaObject("ApiKey", {
   description: "A personal API key; authenticates as its owner with `Authorization: Bearer <secret>`",
@@ -28,7 +28,7 @@ const CreateApiKeyPayload = builder
 
 const CreateApiKeyInput = builder.inputType("CreateApiKeyInput", {
   fields: (t) => ({
-    name: t.string({ required: true, validate: z.string().trim().min(1).max(100) }),
+    name: t.string({ required: true, validate: nameSchema }),
     expiresAt: t.field({ type: "DateTime", description: "null: never expires" }),
     readOnly: t.boolean({ description: "Allow queries and subscriptions only (default false)" }),
   }),

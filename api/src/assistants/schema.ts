@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { nameSchema } from "../graphql/text-schemas.js";
 import { withoutNulls } from "../graphql/without-nulls.js";
+import { assertKnownModel } from "../models/known-model.js";
 import { canModify } from "../sharing/shared-items.js";
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1, "The name must have 1 to 100 characters")
-  .max(100, "The name must have 1 to 100 characters");
 const promptSchema = z
   .string()
   .refine((value) => value.trim().length > 0, "The system prompt is required")
@@ -90,7 +87,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateAssistantInput, required: true }) },
     resolve: (_query, _root, { input }, context) => {
       const { isGlobal, ...data } = input;
-      context.services.modelCheck(data.model);
+      assertKnownModel(data.model);
       return context.services.assistants.create(
         context.viewer,
         { ...data, description: data.description ?? "", icon: data.icon ?? "🤖" },
@@ -103,7 +100,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAssistantInput, required: true }) },
     resolve: (_query, _root, { id, input }, context) => {
       const { isGlobal, ...data } = input;
-      context.services.modelCheck(data.model);
+      assertKnownModel(data.model);
       return context.services.assistants.update(
         context.viewer,
         String(id),

@@ -104,7 +104,7 @@ export class ChatService {
   }
 
   private async validate(userId: string, input: ChatInput) {
-    if (input.model) assertKnownModel(input.model);
+    assertKnownModel(input.model);
     if (input.assistantId) {
       const readable = isUuid(input.assistantId)
         ? await this.prisma.assistant.findFirst({
@@ -119,7 +119,8 @@ export class ChatService {
 
 /** Where the chat list of a user, optionally searched by title and message text, comes from. */
 export function chatListWhere(userId: string, search?: string | null): Prisma.ChatWhereInput {
-  const term = search?.trim();
+  // Prisma hands `contains` to LIKE as it is: % and _ typed by the user are characters to find.
+  const term = search?.trim().replace(/[\\%_]/g, (character) => `\\${character}`);
   if (!term) return { userId };
   return {
     userId,

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { builder } from "../graphql/builder.js";
 import { AssistantRef } from "../assistants/schema.js";
+import { builder } from "../graphql/builder.js";
+import { singleLine } from "../graphql/text-schemas.js";
 import { MessageRef } from "../messages/schema.js";
 import { isVisibleTo } from "../sharing/shared-items.js";
 import { chatListWhere } from "./chat-service.js";
@@ -22,7 +23,9 @@ export const ChatRef = builder.prismaObject("Chat", {
         "no longer use it (see assistantUnavailable)",
       select: { assistant: true },
       resolve: (chat, _args, context) =>
-        chat.assistant && context.viewer && isVisibleTo(context.viewer.userId, chat.assistant) ? chat.assistant : null,
+        chat.assistant && context.viewer && isVisibleTo(context.viewer.userId, chat.assistant)
+          ? chat.assistant
+          : null,
     }),
     assistantUnavailable: t.boolean({
       description:
@@ -45,7 +48,7 @@ export const ChatRef = builder.prismaObject("Chat", {
 // Referenced so that the Message type is registered before the connection uses it.
 void MessageRef;
 
-const titleSchema = z.string().max(255, "A title may have at most 255 characters");
+const titleSchema = singleLine(z.string().max(255, "A title may have at most 255 characters"));
 const temperatureSchema = z
   .number()
   .min(0, "Temperature is between 0 and 2")
@@ -79,7 +82,7 @@ builder.queryFields((t) => ({
     cursor: "id",
     description:
       "The signed-in user's chats, newest activity first; `search` matches titles and message text",
-    args: { search: t.arg.string({ validate: z.string().max(200) }) },
+    args: { search: t.arg.string({ validate: singleLine(z.string().max(200)) }) },
     resolve: (query, _root, args, context) =>
       context.prisma.chat.findMany({
         ...query,

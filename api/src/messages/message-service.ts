@@ -63,7 +63,7 @@ export class MessageService {
    * offline outbox) returns the first pair instead of sending again.
    */
   async send(userId: string, input: SendMessageInput): Promise<MessagePair> {
-    if (input.model) assertKnownModel(input.model);
+    assertKnownModel(input.model);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const chat = await this.chat(userId, input.chatId);
       if (input.clientMessageId) {
@@ -259,7 +259,10 @@ export class MessageService {
    */
   private async chat(userId: string, chatId: string): Promise<ChatWithAssistant> {
     const chat = await this.deps.chats.findOwned(userId, chatId, { assistant: true });
-    return { ...chat, assistant: chat.assistant && isVisibleTo(userId, chat.assistant) ? chat.assistant : null };
+    return {
+      ...chat,
+      assistant: chat.assistant && isVisibleTo(userId, chat.assistant) ? chat.assistant : null,
+    };
   }
 
   private async findByClientId(chatId: string, clientMessageId: string): Promise<MessagePair | null> {

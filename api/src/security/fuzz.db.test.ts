@@ -1,16 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChat } from "../../test/support/chat-client.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
 
-// A few thousand random and malformed requests: every answer must be a clean GraphQL error or an
-// HTTP 4xx, never a 5xx, and the server must stay up.
+// A few thousand random and malformed requests — also with NUL bytes, half characters and forged
+// cursors: every answer must be a clean GraphQL error or an HTTP 4xx, never a 5xx or INTERNAL, and the
+// server must stay up.
 
 let app: TestApp;
 let user: SignedIn;
+let chatId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
   user = await registerUser(app, "fuzzer");
+  chatId = (await createChat(app, user)).id;
 });
+
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+// Text no database can store, and cursors this API never handed out.
+const NASTY_TEXT = [`a${String.fromCharCode(0)}b`, "\ud800", "x\udfff", "\u0007\u001b[31m", "%_\\", ""];
+const FORGED_CURSORS = [b64("GPC:S:not-a-uuid"), b64("GPC:N:5"), b64("GPC:S:"), b64("xyz"), "!!!", ""];
 afterAll(() => app?.close());
 
 /** mulberry32: a small seeded generator, so a failure can be replayed with the printed seed. */
@@ -64,6 +73,9 @@ const VALUES = [
   "$v",
   "ENUM",
   `"${"é".repeat(50)}"`,
+  '"a\\u0000b"',
+  '"\\ud800"',
+  `"${b64("GPC:S:not-a-uuid")}"`,
 ];
 
 function makeRequest(next: () => number): {
@@ -85,12 +97,19 @@ function makeRequest(next: () => number): {
     `{ ${"{".repeat(Math.floor(next() * 200))} }`,
     `query { chats(first: ${Math.floor(next() * 1e6) - 5e5}) { edges { node { id } } } }`,
     `subscription { messageStream(messageId: "${pick(["x", "00000000-0000-0000-0000-000000000000"])}") { __typename } }`,
+    `query($a: String, $b: String) { chats(first: 2, after: $a) { edges { node { messages(last: 1, before: $b) { edges { node { id } } } } } } }`,
+    `query($id: ID!, $a: String) { chat(id: $id) { messages(first: 1, after: $a) { edges { node { id } } } } }`,
+    `mutation($t: String, $s: String) { createChat(input: { title: $t }) { id } chats(search: $s) { edges { node { id } } } }`,
+    `mutation($n: String!, $p: String!) { createAssistant(input: { name: $n, systemPrompt: $p }) { id } }`,
     pick(FIELDS) + "}".repeat(3),
     "",
   ];
   const variables = pick([
     undefined,
     { input: { chatId: pick(["x", 5, null]), content: "y".repeat(Math.floor(next() * 100_000)) } },
+    { input: { chatId, content: pick(NASTY_TEXT), model: pick(["", "openai/nope", null]) } },
+    { a: pick(FORGED_CURSORS), b: pick(FORGED_CURSORS), id: chatId },
+    { t: pick(NASTY_TEXT), s: pick(NASTY_TEXT), n: pick(NASTY_TEXT), p: pick(NASTY_TEXT) },
     { input: "not an object" },
     { v: { deeply: { nested: [1, 2, { x: null }] } } },
     [1, 2, 3],

@@ -2,6 +2,7 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import type { Plugin } from "graphql-yoga";
 import type { AppConfig } from "../config/env.js";
 import { armorPlugins } from "./armor.js";
+import { useInputHygiene } from "./input-hygiene.js";
 import type { PersistedOperations } from "./persisted-operations.js";
 import { useRateLimits } from "./rate-limit-plugin.js";
 import type { RateLimiters } from "./rate-limiters.js";
@@ -24,6 +25,7 @@ export function securityPlugins(
       blockFieldSuggestions: config.NODE_ENV === "production",
     }),
     ...(config.GRAPHQL_INTROSPECTION ? [] : [useDisableIntrospection() as Plugin]),
+    useInputHygiene(),
     useReadOnlyApiKeys,
     useRateLimits(rateLimiters),
   ];

@@ -15,7 +15,6 @@ import { AnswerRecovery } from "../messages/answer-recovery.js";
 import { AnswerStarter } from "../messages/answer-starter.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
-import { assertKnownModel } from "../models/known-model.js";
 import type { Logger } from "../observability/logger.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { ProviderSettings } from "../providers/settings.js";
@@ -60,8 +59,6 @@ export interface Services {
   templates: Templates;
   apiKeys: ApiKeyService;
   rateLimiters: RateLimiters;
-  /** Rejects an unknown model id (null/undefined pass: "use the default"). */
-  modelCheck(modelId: string | null | undefined): void;
   close(): Promise<void>;
 }
 
@@ -154,9 +151,6 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     apiKeys: new ApiKeyService(prisma, accessRevocations),
     accessRevocations,
     rateLimiters,
-    modelCheck: (modelId) => {
-      if (modelId) assertKnownModel(modelId);
-    },
     close: async () => {
       recovery.stop();
       generator.close();

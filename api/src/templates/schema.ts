@@ -1,20 +1,16 @@
 import { z } from "zod";
 import { BadInputError } from "../errors/app-errors.js";
 import { builder } from "../graphql/builder.js";
+import { nameSchema, singleLine } from "../graphql/text-schemas.js";
 import { withoutNulls } from "../graphql/without-nulls.js";
 import { canModify } from "../sharing/shared-items.js";
 import { parsePlaceholders, renderPlaceholders, type TemplateVariable } from "./placeholders.js";
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1, "The name must have 1 to 100 characters")
-  .max(100, "The name must have 1 to 100 characters");
 const contentSchema = z
   .string()
   .refine((value) => value.trim().length > 0, "The content is required")
   .pipe(z.string().max(100_000));
-const categorySchema = z.string().trim().min(1).max(50);
+const categorySchema = singleLine(z.string().trim().min(1).max(50));
 
 const TemplateVariableKind = builder.enumType("TemplateVariableKind", {
   values: ["TEXT", "CHOICE"] as const,
