@@ -43,7 +43,18 @@ describe("usernames", () => {
   });
 
   it("gives names that exist already the same key in SQL as the API computes (the migration)", async () => {
-    const names = ["Björn", "GROSSMANN", "weiß", "Ærøskøbing", "Łukasz", "Đorđe", "Þór", "Çelik", "ÉÈÊË", "ábc.d-e_f"];
+    const names = [
+      "Björn",
+      "GROSSMANN",
+      "weiß",
+      "Ærøskøbing",
+      "Łukasz",
+      "Đorđe",
+      "Þór",
+      "Çelik",
+      "ÉÈÊË",
+      "ábc.d-e_f",
+    ];
     const migration = await readFile(
       path.resolve(import.meta.dirname, "../../../supabase/migrations/20261201090400_username_keys.sql"),
       "utf8",
