@@ -168,6 +168,31 @@ describe("tokens", () => {
     }
   });
 
+  it("rejects a token without an expiry even when it is signed with the right secret", async () => {
+    const secret = (app.app.services.signer as unknown as { secret: Uint8Array }).secret;
+    const claims = JSON.parse(Buffer.from(first.accessToken.split(".")[1]!, "base64url").toString());
+    const { exp: _dropped, ...forever } = claims;
+    const endless = await new SignJWT(forever).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(secret);
+    expect(codeOf(await app.gql(ME, {}, { token: endless }))).toBe("UNAUTHENTICATED");
+  });
+
+  it("hands browsers the refresh token only as a cookie, integrators in the body too", async () => {
+    const credentials = newCredentials("browser");
+    const browser = await app.gql<{ register: SignedIn }>(
+      REGISTER,
+      { input: credentials },
+      {
+        headers: { origin: new URL(app.url).origin },
+      },
+    );
+    expect(browser.data?.register.refreshToken).toBeNull();
+    expect(browser.response.headers.get("set-cookie")).toContain("xqt5_refresh=");
+    const integrator = await app.gql<{ login: SignedIn }>(LOGIN, {
+      input: { login: credentials.username, password: credentials.password },
+    });
+    expect(integrator.data?.login.refreshToken).toMatch(/^ey/);
+  });
+
   it("rejects an expired token signed with the right secret, saying it expired", async () => {
     const { signer } = app.app.services;
     const claims = JSON.parse(Buffer.from(first.accessToken.split(".")[1]!, "base64url").toString());

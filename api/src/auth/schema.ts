@@ -22,8 +22,13 @@ const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implement({
       description: "Send as `Authorization: Bearer …`; valid 30 minutes",
     }),
     accessTokenExpiresAt: t.expose("accessTokenExpiresAt", { type: "DateTime" }),
-    refreshToken: t.exposeString("refreshToken", {
-      description: "Exchange with refreshToken; valid 7 days, once",
+    refreshToken: t.string({
+      nullable: true,
+      description:
+        "Exchange with refreshToken; valid 7 days, once. Null for browsers (requests with an Origin), which " +
+        "get it only as an httpOnly cookie, out of reach of scripts",
+      resolve: (result, _args, context) =>
+        context.request.headers.has("origin") ? null : result.refreshToken,
     }),
     user: t.field({ type: UserRef, resolve: (result) => result.user }),
   }),

@@ -92,7 +92,12 @@ export class TokenSigner {
 
   private async verify(token: string, type: "access" | "refresh") {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: [ALGORITHM], issuer: ISSUER });
+      // Every token of ours expires: one without `exp` was not made here, whatever its signature.
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        requiredClaims: ["exp"],
+      });
       if (payload.typ !== type || typeof payload.sub !== "string" || typeof payload.sid !== "string") {
         throw new TokenInvalidError(`This is not a valid ${type} token`);
       }

@@ -55,6 +55,7 @@ describe("GraphQL Armor limits", () => {
   it("rejects a huge query by its tokens", async () => {
     const fields = Array.from({ length: 500 }, () => "id").join(" ");
     const result = await app.gql(`{ me { ${fields} } }`, {}, { token: user.accessToken });
+    expect(result.response.status).toBe(400);
     expect(firstError(result)?.message).toMatch(/token/i);
     expect(firstError(result)?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
   });
@@ -98,6 +99,18 @@ describe("GraphQL Armor limits", () => {
     });
     expect(batch.status).toBeGreaterThanOrEqual(400);
     expect(batch.status).toBeLessThan(500);
+  });
+
+  it("answers a body that is no JSON without quoting it back", async () => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"query": "{ me { id } }", "variables": {"password": "hunter2-secret" }',
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain("invalid JSON");
+    expect(text).not.toContain("hunter2-secret");
   });
 
   it("counts a chunked body (no Content-Length) as it arrives: 413 once past the limit, the rest is never read", async () => {

@@ -28,10 +28,12 @@ export function createErrorMasker(logger: Logger) {
     if (isAppError(error)) return toGraphQLError(error);
     if (!isGraphQLErrorLike(error)) return internal(logger, error, undefined);
     const original = error.originalError;
-    if (original === undefined || original === null) return error;
+    if (original === undefined || original === null) return withoutEcho(error);
     if (isAppError(original)) return toGraphQLError(original, error.path);
     if (isClientGraphQLError(original)) {
-      return new GraphQLError(original.message, { path: error.path, extensions: original.extensions });
+      return withoutEcho(
+        new GraphQLError(original.message, { path: error.path, extensions: original.extensions }),
+      );
     }
     // graphql-js (variable coercion) and Pothos (connection arguments) describe bad input in words
     // that are safe to show.
@@ -43,6 +45,18 @@ export function createErrorMasker(logger: Logger) {
     }
     return internal(logger, original, error.path);
   };
+}
+
+/**
+ * Yoga's own request errors carry the JSON parser's message, which quotes the body it was sent: never
+ * echo what a client sent. GraphQL Armor's limits answer 400 also when they strike while parsing.
+ */
+function withoutEcho(error: GraphQLErrorLike): Error {
+  const { originalError: echo, ...extensions } = error.extensions ?? {};
+  if (!echo && extensions.code !== "QUERY_TOO_COMPLEX") return error;
+  // A request the server cannot read, or an operation over the limits: the client's doing, 400.
+  extensions.http = { status: 400 };
+  return new GraphQLError(error.message, { path: error.path, extensions });
 }
 
 function internal(logger: Logger, error: unknown, path: readonly (string | number)[] | undefined) {
