@@ -75,7 +75,18 @@ async function whoseSessionIsIt(context: BrowserContext): Promise<{ tab: Page; u
   );
   await tab.goto("/");
   await refreshed;
-  await tab.waitForLoadState();
+  // The answer has arrived; the app has taken it once it keeps an access token, or shows the sign-in.
+  await expect
+    .poll(() =>
+      tab
+        .evaluate(
+          () =>
+            sessionStorage.getItem("xqt5.accessToken") !== null ||
+            document.querySelector("main.login") !== null,
+        )
+        .catch(() => false),
+    )
+    .toBe(true);
   const username = await tab.evaluate(async () => {
     const token = JSON.parse(sessionStorage.getItem("xqt5.accessToken") ?? "null")?.accessToken;
     if (!token) return null;
