@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { parseTrustedProxies } from "../server/trusted-proxies.js";
+import { parseTrustedProxies } from "./trusted-proxy-setting.js";
 
 // Every environment variable the API reads, validated once at start. Names follow the original
 // platform where it had them (JWT_SECRET, CORS_ORIGINS, DEFAULT_MODEL, DEFAULT_TEMPERATURE …).
