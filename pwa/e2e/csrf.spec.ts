@@ -138,10 +138,10 @@ test("a form of another origin cannot sign the victim in as the attacker (login 
   expect(await refreshCookie(context, app)).toBe(cookieBefore);
 
   await page.reload();
-  await expect(page.locator(".app-user")).toHaveText(victim);
+  await expect(page.locator(".app-user-name")).toHaveText(victim);
   const { tab, username } = await whoseSessionIsIt(context);
   expect(username).toBe(victim);
-  await expect(tab.locator(".app-user")).toHaveText(victim);
+  await expect(tab.locator(".app-user-name")).toHaveText(victim);
 });
 
 test("a form of another origin cannot sign the victim out", async ({ page, context }, testInfo) => {

@@ -9,6 +9,12 @@ export const SessionFieldsFragment = graphql(`
       username
       email
       isAdmin
+      isPlatformAdmin
+      role
+      organization {
+        id
+        name
+      }
     }
   }
 `);

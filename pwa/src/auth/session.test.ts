@@ -1,9 +1,23 @@
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPageLocks, type Locks } from "../ui/cross-tab";
-import { createSession, type SessionDependencies, type SessionGrant, type SessionUser } from "./session";
+import {
+  createSession,
+  type SessionDependencies,
+  type SessionGrant,
+  type SessionUser,
+  upgradeStoredUser,
+} from "./session";
 
-const user: SessionUser = { id: "u1", username: "ada", email: "ada@example.com", isAdmin: false };
+const user: SessionUser = {
+  id: "u1",
+  username: "ada",
+  email: "ada@example.com",
+  isAdmin: false,
+  isPlatformAdmin: false,
+  role: "MEMBER",
+  organization: { id: "o1", name: "Acme" },
+};
 const grant = (token: string): SessionGrant => ({
   accessToken: token,
   accessTokenExpiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
@@ -231,5 +245,26 @@ describe("session across tabs", () => {
     await vi.waitFor(() => expect(second.accessToken()).toBe("ada's newest"));
     expect(savedUsers[1]?.map((saved) => saved?.id)).toEqual(["u1", "u1"]);
     await Promise.all([first.end("signedOut"), second.end("signedOut")]);
+  });
+});
+
+describe("the user kept on the device", () => {
+  it("is taken as it is", () => {
+    expect(upgradeStoredUser(user)).toEqual(user);
+  });
+
+  it("from before organisations opens the app as a member of an organisation not yet known", () => {
+    const old = { id: "u1", username: "ada", email: "ada@example.com", isAdmin: true };
+    expect(upgradeStoredUser(old)).toEqual({
+      ...old,
+      isPlatformAdmin: false,
+      role: "ADMIN",
+      organization: { id: "", name: "" },
+    });
+  });
+
+  it("without an id is nobody", () => {
+    expect(upgradeStoredUser(null)).toBeNull();
+    expect(upgradeStoredUser({ username: "ada" })).toBeNull();
   });
 });

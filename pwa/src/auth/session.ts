@@ -19,7 +19,12 @@ export interface SessionUser {
   id: string;
   username: string;
   email: string;
+  /** Admin of their organisation. */
   isAdmin: boolean;
+  /** Operates the platform: manages organisations. */
+  isPlatformAdmin: boolean;
+  role: "ADMIN" | "MEMBER";
+  organization: { id: string; name: string };
 }
 
 export interface SessionGrant {
@@ -189,9 +194,26 @@ export type Session = ReturnType<typeof createSession>;
 const USER_KEY = "xqt5.user";
 const TOKEN_KEY = "xqt5.accessToken";
 
+/**
+ * The user as an older version of the app stored it (before organisations) is filled in until the next
+ * refresh brings the real values: a member of an organisation whose name is not known yet.
+ */
+export function upgradeStoredUser(stored: Partial<SessionUser> | null): SessionUser | null {
+  if (!stored?.id || !stored.username) return null;
+  return {
+    id: stored.id,
+    username: stored.username,
+    email: stored.email ?? "",
+    isAdmin: stored.isAdmin === true,
+    isPlatformAdmin: stored.isPlatformAdmin === true,
+    role: stored.role ?? (stored.isAdmin ? "ADMIN" : "MEMBER"),
+    organization: stored.organization ?? { id: "", name: "" },
+  };
+}
+
 export const session = createSession({
   requestRefresh: () => postGraphQL(RefreshSessionMutation, {}),
-  loadUser: () => readJson<SessionUser | null>(USER_KEY, null),
+  loadUser: () => upgradeStoredUser(readJson<Partial<SessionUser> | null>(USER_KEY, null)),
   saveUser: (user) => writeJson(USER_KEY, user),
   loadToken: () => readJson<StoredToken | null>(TOKEN_KEY, null, "session"),
   saveToken: (token) => (token ? writeJson(TOKEN_KEY, token, "session") : removeKey(TOKEN_KEY, "session")),

@@ -60,7 +60,10 @@ export function AppShell(props: RouteSectionProps): JSX.Element {
           XQT5 <span class="brand-accent">AI</span>
         </A>
         <A href="/settings" class="app-user" title={t("nav.settings")}>
-          {session.user()?.username}
+          <span class="app-user-name">{session.user()?.username}</span>
+          <Show when={session.user()?.organization.name}>
+            {(organization) => <span class="app-user-organization">{organization()}</span>}
+          </Show>
         </A>
       </header>
       <OfflineBanner />
