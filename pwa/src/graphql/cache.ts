@@ -1,5 +1,10 @@
 import type { Exchange } from "@urql/core";
-import { type Cache, offlineExchange, type StorageAdapter } from "@urql/exchange-graphcache";
+import {
+  type Cache,
+  offlineExchange,
+  type SerializedEntries,
+  type StorageAdapter,
+} from "@urql/exchange-graphcache";
 
 // Normalised cache, persisted to IndexedDB so chats opened once stay readable offline.
 
@@ -20,7 +25,24 @@ const embeddedTypes = [
   "ChatMessagesConnectionEdge",
   "SendMessagePayload",
   "TemplateVariable",
+  "InvitationPreview",
 ];
+
+// What the API shows only once (an invitation's link and token: it keeps just a hash) stays in memory
+// for the screen that shows it and is never written to the device. Keys are "<Type>:<id>.<field>".
+const shownOnce = /^Invitation:[^.]*\.(?:url|token)$/;
+
+/** The storage without the fields shown once. */
+export function withoutShownOnce(storage: StorageAdapter): StorageAdapter {
+  return {
+    ...storage,
+    writeData: (delta: SerializedEntries) => {
+      const kept: SerializedEntries = {};
+      for (const [key, value] of Object.entries(delta)) if (!shownOnce.test(key)) kept[key] = value;
+      return storage.writeData(kept);
+    },
+  };
+}
 
 function invalidateQueryField(cache: Cache, fieldName: string): void {
   for (const field of cache.inspectFields("Query")) {
@@ -36,7 +58,7 @@ function invalidateEntity(typename: string) {
 
 export function createCacheExchange(storage: StorageAdapter): Exchange {
   return offlineExchange({
-    storage,
+    storage: withoutShownOnce(storage),
     keys: Object.fromEntries(embeddedTypes.map((typename) => [typename, embedded])),
     updates: {
       Mutation: {
@@ -46,6 +68,8 @@ export function createCacheExchange(storage: StorageAdapter): Exchange {
         deleteAssistant: invalidateEntity("Assistant"),
         createTemplate: (_result, _args, cache) => invalidateQueryField(cache, "templates"),
         deleteTemplate: invalidateEntity("Template"),
+        createOrganization: (_result, _args, cache) => invalidateQueryField(cache, "organizations"),
+        createInvitation: (_result, _args, cache) => invalidateQueryField(cache, "invitations"),
       },
     },
   });
