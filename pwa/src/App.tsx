@@ -14,6 +14,8 @@ import { AppShell } from "./ui/AppShell";
 const SettingsScreen = lazy(() => import("./settings/SettingsScreen"));
 const AssistantManager = lazy(() => import("./assistants/AssistantManager"));
 const TemplateManager = lazy(() => import("./templates/TemplateManager"));
+const InvitationScreen = lazy(() => import("./organizations/InvitationScreen"));
+const OrganizationScreen = lazy(() => import("./organizations/OrganizationScreen"));
 
 export function App(): JSX.Element {
   syncTheme();
@@ -39,6 +41,8 @@ export function App(): JSX.Element {
             <Route path="/settings" component={SettingsScreen} />
             <Route path="/assistants" component={AssistantManager} />
             <Route path="/templates" component={TemplateManager} />
+            <Route path="/invitations" component={InvitationScreen} />
+            <Route path="/organizations" component={OrganizationScreen} />
             <Route path="*" component={() => <Navigate href="/" />} />
           </Router>
         </Match>

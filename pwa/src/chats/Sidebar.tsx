@@ -1,8 +1,10 @@
 import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createMutation, createQuery } from "@urql/solid";
 import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from "solid-js";
+import { type SessionUser, session } from "../auth/session";
 import { t } from "../i18n/i18n";
 import { prefetchChat, prefetchRecentChats } from "../messages/chat-actions";
+import { mayInvite, mayManageOrganizations } from "../organizations/access";
 import { ConfirmDialog } from "../ui/Dialog";
 import { Icon } from "../ui/icons";
 import { UsageWidget } from "../usage/UsageWidget";
@@ -11,10 +13,18 @@ import { ChatListQuery, DeleteChatMutation, UpdateChatMutation } from "./documen
 
 const PAGE = 50;
 
+const everyone = (_user: SessionUser | null) => true;
 const pages = [
-  { href: "/assistants", icon: "assistant", label: "nav.assistants" },
-  { href: "/templates", icon: "template", label: "nav.templates" },
-  { href: "/settings", icon: "settings", label: "nav.settings" },
+  { href: "/assistants", icon: "assistant", label: "nav.assistants", shownTo: everyone },
+  { href: "/templates", icon: "template", label: "nav.templates", shownTo: everyone },
+  { href: "/invitations", icon: "invite", label: "nav.invitations", shownTo: mayInvite },
+  {
+    href: "/organizations",
+    icon: "organization",
+    label: "nav.organizations",
+    shownTo: mayManageOrganizations,
+  },
+  { href: "/settings", icon: "settings", label: "nav.settings", shownTo: everyone },
 ] as const;
 
 /** Chats, newest activity first: search, new chat, rename, delete, this month's usage. */
@@ -117,7 +127,7 @@ export function Sidebar(props: {
         </Show>
         <div class="sidebar-bottom">
           <UsageWidget />
-          <For each={pages}>
+          <For each={pages.filter((page) => page.shownTo(session.user()))}>
             {(page) => (
               <A href={page.href} class="sidebar-link" onClick={props.onNavigate}>
                 <Icon name={page.icon} />

@@ -3,13 +3,14 @@ import { createActiveApiKeyCount } from "../api-keys/active-api-keys";
 import { session } from "../auth/session";
 import { signOut } from "../auth/sign-out";
 import { t } from "../i18n/i18n";
+import { OrganizationCard } from "../organizations/OrganizationCard";
 import { ChoiceField } from "../ui/ChoiceField";
 import { UsageSummary } from "../usage/UsageSummary";
 import { ChangePasswordForm } from "./ChangePasswordForm";
 import { preferences, updatePreferences } from "./preferences";
 import { SignOutEverywhereDialog } from "./SignOutEverywhereDialog";
 
-/** Language, theme, password, sign-out and this month's usage. Loaded lazily. */
+/** Language, theme, account (password, sign-out), organisation and this month's usage. Loaded lazily. */
 export default function SettingsScreen(): JSX.Element {
   const apiKeys = createActiveApiKeyCount();
   const [askingEverywhere, setAskingEverywhere] = createSignal(false);
@@ -74,6 +75,7 @@ export default function SettingsScreen(): JSX.Element {
           />
         </div>
       </section>
+      <OrganizationCard />
       <section class="card" aria-labelledby="usage-heading">
         <h2 id="usage-heading" class="card-header">
           {t("settings.usage")}

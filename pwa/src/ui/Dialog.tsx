@@ -46,12 +46,13 @@ export function Dialog(props: {
   );
 }
 
-/** Asks before something is deleted. */
+/** Asks before something is deleted (or done that is hard to take back: `tone` "primary" if it is not). */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
   message: string;
   confirmLabel: string;
+  tone?: "danger" | "primary";
   onConfirm: () => void;
   onClose: () => void;
 }): JSX.Element {
@@ -65,7 +66,11 @@ export function ConfirmDialog(props: {
           <button type="button" class="button" onClick={() => props.onClose()}>
             {t("common.cancel")}
           </button>
-          <button type="button" class="button button--danger" onClick={() => props.onConfirm()}>
+          <button
+            type="button"
+            class={`button button--${props.tone ?? "danger"}`}
+            onClick={() => props.onConfirm()}
+          >
             {props.confirmLabel}
           </button>
         </>

@@ -16,6 +16,7 @@ export function FormField(props: {
   min?: number;
   max?: number;
   step?: number;
+  onInput?: (value: string) => void;
 }): JSX.Element {
   const describedBy = () =>
     [props.hint && `${props.id}-hint`, props.error && `${props.id}-error`].filter(Boolean).join(" ") ||
@@ -43,6 +44,7 @@ export function FormField(props: {
             max={props.max}
             step={props.step}
             value={props.value ?? ""}
+            onInput={(event) => props.onInput?.(event.currentTarget.value)}
           />
         }
       >
