@@ -61,3 +61,104 @@ describe("signing in after too many failed attempts", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent(/42 Sekunden/);
   });
 });
+
+const json = (answer: unknown) =>
+  new Response(JSON.stringify(answer), { headers: { "content-type": "application/json" } });
+
+const preview = (status: string) => ({
+  __typename: "InvitationPreview",
+  email: "new@acme.example",
+  role: "MEMBER",
+  organizationName: "Acme",
+  status,
+});
+
+/**
+ * A server that answers the invitation previews one after the other (the last one again and again),
+ * and refuses every registration: the invitation has been used meanwhile.
+ */
+function invitationClient(...previews: unknown[]) {
+  const registrations: Record<string, unknown>[] = [];
+  const client = new Client({
+    url: "http://localhost/graphql",
+    exchanges: [fetchExchange],
+    fetch: async (url, init) => {
+      // Queries come as GET, mutations as POST.
+      if (!init?.body) {
+        expect(new URL(String(url)).searchParams.get("variables")).toContain("the-token");
+        return json({ data: { invitationPreview: previews.length > 1 ? previews.shift() : previews[0] } });
+      }
+      registrations.push(JSON.parse(String(init.body)).variables.input);
+      return json({
+        data: null,
+        errors: [
+          {
+            message: "This invitation has already been used",
+            extensions: { code: "BAD_USER_INPUT", field: "invitationToken" },
+          },
+        ],
+      });
+    },
+  });
+  return { client, registrations };
+}
+
+function openInvitation(client: Client) {
+  history.replaceState(null, "", "/?invitation=the-token");
+  render(() => (
+    <Provider value={client}>
+      <LoginScreen />
+    </Provider>
+  ));
+}
+
+describe("opening an invitation link", () => {
+  afterEach(() => history.replaceState(null, "", "/"));
+
+  it("registers into the organisation that invites, with the invited e-mail address", async () => {
+    updatePreferences({ language: "en" });
+    const { client, registrations } = invitationClient(preview("VALID"), preview("USED"));
+    openInvitation(client);
+    expect(await screen.findByText("You are invited to join Acme.")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Create an account" })).toBeInTheDocument();
+    const email = screen.getByLabelText("E-mail") as HTMLInputElement;
+    expect(email.value).toBe("new@acme.example");
+    expect(email.readOnly).toBe(true);
+
+    (screen.getByLabelText("Username") as HTMLInputElement).value = "newbie";
+    (screen.getByLabelText("Password") as HTMLInputElement).value = "a long password";
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await screen.findByText("This invitation has already been used");
+    expect(registrations[0]).toMatchObject({ email: "new@acme.example", invitationToken: "the-token" });
+    // Checked again: the notice gives way to why, and what was typed stays.
+    expect(
+      await screen.findByText(
+        "This invitation has already been used. Sign in instead, or ask for a new one.",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/You are invited/)).toBeNull();
+    expect((screen.getByLabelText("Username") as HTMLInputElement).value).toBe("newbie");
+    expect(location.search).toBe("?invitation=the-token");
+  });
+
+  for (const [status, sentence] of [
+    ["USED", "This invitation has already been used. Sign in instead, or ask for a new one."],
+    ["EXPIRED", "This invitation has expired. Ask whoever invited you for a new one."],
+    ["REVOKED", "This invitation was withdrawn. Ask whoever invited you for a new one."],
+  ] as const) {
+    it(`says plainly that a ${status.toLowerCase()} link cannot be used, and offers to sign in`, async () => {
+      updatePreferences({ language: "en" });
+      const { client } = invitationClient(preview(status));
+      openInvitation(client);
+      expect(await screen.findByRole("alert")).toHaveTextContent(sentence);
+      expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+      expect(screen.queryByText(/You are invited/)).toBeNull();
+    });
+  }
+
+  it("says that an unknown link is not valid, in German too", async () => {
+    updatePreferences({ language: "de" });
+    openInvitation(invitationClient(null).client);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Dieser Einladungslink ist ungültig.");
+  });
+});

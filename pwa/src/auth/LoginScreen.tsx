@@ -6,6 +6,7 @@ import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";
 import { FormField } from "../ui/FormField";
 import { LoginMutation, RegisterMutation } from "./documents";
+import { createInvitation, forgetInvitationInUrl, invitationTokenInUrl } from "./invitation-link";
 import { session } from "./session";
 import { readSignedOutEverywhere, readSignOutReason } from "./sign-out-reason";
 
@@ -19,32 +20,50 @@ function signOutNotice(): string {
   return reason === "expired" ? t("auth.sessionExpired") : "";
 }
 
-/** Sign in or register. */
+/**
+ * Sign in or register. Opened through an invitation link, it registers into the invitation's
+ * organisation (or says why the link cannot be used, above the sign-in form).
+ */
 export function LoginScreen(): JSX.Element {
-  const [mode, setMode] = createSignal<Mode>("signIn");
+  const invitation = createInvitation(invitationTokenInUrl());
+  const [chosenMode, setMode] = createSignal<Mode>();
+  // Until the person chooses, an invitation link that can be used opens registration.
+  const mode = (): Mode =>
+    chosenMode() ?? (invitation.token && !invitation.problem() ? "register" : "signIn");
   const [notice, setNotice] = createSignal(signOutNotice());
   const [error, setError] = createSignal("");
   const [fields, setFields] = createSignal<Record<string, string>>({});
   const [login, runLogin] = createMutation(LoginMutation);
   const [register, runRegister] = createMutation(RegisterMutation);
-  const busy = () => login.fetching || register.fetching;
+  const busy = () => login.fetching || register.fetching || invitation.checking();
 
   const submit = async (form: HTMLFormElement) => {
     const value = (name: string) => String(new FormData(form).get(name) ?? "");
     setError("");
     setNotice("");
+    setMode(mode());
     const result =
       mode() === "signIn"
         ? await runLogin({ input: { login: value("login"), password: value("password") } })
         : await runRegister({
-            input: { username: value("username"), email: value("email"), password: value("password") },
+            input: {
+              username: value("username"),
+              email: value("email"),
+              password: value("password"),
+              // A link known to be unusable is not sent: registering is then the open kind.
+              invitationToken: invitation.problem() ? null : invitation.token,
+            },
           });
     const grant = result.data && ("login" in result.data ? result.data.login : result.data.register);
     if (grant) {
+      forgetInvitationInUrl();
       session.start(grant);
       return;
     }
-    setFields(fieldErrors(result.error));
+    const errors = fieldErrors(result.error);
+    // The invitation was used, withdrawn or expired meanwhile: the notice above says so again.
+    if (errors.invitationToken) invitation.recheck();
+    setFields(errors);
     setError(describeError(result.error));
   };
 
@@ -65,6 +84,23 @@ export function LoginScreen(): JSX.Element {
             <p class="alert" role="status">
               {notice()}
             </p>
+          </Show>
+          <Show when={invitation.checking()}>
+            <p role="status">{t("auth.checkingInvitation")}</p>
+          </Show>
+          <Show when={invitation.problem()}>
+            <p class="alert" role="alert">
+              {invitation.problem()}
+            </p>
+          </Show>
+          <Show when={mode() === "register" && invitation.usable()}>
+            {(invited) => (
+              <p class="notice" role="status">
+                {t(invited().role === "ADMIN" ? "auth.invitedAdmin" : "auth.invitedMember", {
+                  organization: invited().organizationName,
+                })}
+              </p>
+            )}
           </Show>
           <Show
             when={mode() === "register"}
@@ -91,6 +127,9 @@ export function LoginScreen(): JSX.Element {
               label={t("auth.email")}
               type="email"
               autocomplete="email"
+              value={invitation.usable()?.email}
+              readOnly={invitation.usable() !== undefined}
+              hint={invitation.usable() ? t("auth.invitationEmailHint") : undefined}
               error={fields().email}
             />
           </Show>

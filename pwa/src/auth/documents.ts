@@ -60,3 +60,15 @@ export const ChangePasswordMutation = graphql(`
     changePassword(input: $input)
   }
 `);
+
+// What an invitation link stands for, before anyone is signed in.
+export const InvitationPreviewQuery = graphql(`
+  query InvitationPreview($token: String!) {
+    invitationPreview(token: $token) {
+      email
+      role
+      organizationName
+      status
+    }
+  }
+`);

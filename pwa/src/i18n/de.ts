@@ -44,6 +44,21 @@ export const de: Dictionary = {
     signedOutEverywhere: "Auf allen Geräten abgemeldet.",
     sessionExpired: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     tagline: "Alle führenden KI-Modelle an einem Ort – auch offline lesbar.",
+    invitedMember: "Sie sind eingeladen, {{ organization }} beizutreten.",
+    invitedAdmin: "Sie sind eingeladen, {{ organization }} als Admin beizutreten.",
+    invitationEmailHint: "Die Einladung gilt für diese Adresse.",
+    checkingInvitation: "Einladung wird geprüft …",
+    invitationUnchecked: "Die Einladung ließ sich nicht prüfen: {{ reason }}",
+    invitation: {
+      UNKNOWN:
+        "Dieser Einladungslink ist ungültig. Prüfen Sie, ob Sie ihn vollständig kopiert haben, oder bitten Sie um einen neuen.",
+      USED: "Diese Einladung wurde bereits verwendet. Melden Sie sich an oder bitten Sie um eine neue.",
+      EXPIRED: "Diese Einladung ist abgelaufen. Bitten Sie die Person, die Sie eingeladen hat, um eine neue.",
+      REVOKED:
+        "Diese Einladung wurde zurückgezogen. Bitten Sie die Person, die Sie eingeladen hat, um eine neue.",
+      ORGANIZATION_INACTIVE:
+        "Die Organisation dieser Einladung ist deaktiviert, deshalb lässt sich die Einladung nicht verwenden.",
+    },
   },
   nav: {
     openChats: "Chatliste öffnen",

@@ -42,6 +42,18 @@ export const en = {
     signedOutEverywhere: "Signed out on all devices.",
     sessionExpired: "Your session has ended. Please sign in again.",
     tagline: "All leading AI models in one place — readable offline.",
+    invitedMember: "You are invited to join {{ organization }}.",
+    invitedAdmin: "You are invited to join {{ organization }} as an admin.",
+    invitationEmailHint: "The invitation is for this address.",
+    checkingInvitation: "Checking the invitation…",
+    invitationUnchecked: "The invitation could not be checked: {{ reason }}",
+    invitation: {
+      UNKNOWN: "This invitation link is not valid. Check that you copied all of it, or ask for a new one.",
+      USED: "This invitation has already been used. Sign in instead, or ask for a new one.",
+      EXPIRED: "This invitation has expired. Ask whoever invited you for a new one.",
+      REVOKED: "This invitation was withdrawn. Ask whoever invited you for a new one.",
+      ORGANIZATION_INACTIVE: "The organisation of this invitation is deactivated, so it cannot be used.",
+    },
   },
   nav: {
     openChats: "Open chat list",

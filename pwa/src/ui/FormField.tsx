@@ -8,6 +8,7 @@ export function FormField(props: {
   type?: string;
   value?: string;
   required?: boolean;
+  readOnly?: boolean;
   autocomplete?: string;
   rows?: number;
   hint?: string;
@@ -25,6 +26,7 @@ export function FormField(props: {
     id: props.id,
     name: props.name ?? props.id,
     required: props.required,
+    readOnly: props.readOnly,
     maxLength: props.maxLength,
     "aria-invalid": props.error ? ("true" as const) : undefined,
     "aria-describedby": describedBy(),
