@@ -14,7 +14,7 @@ export function OrganizationCard(): JSX.Element {
         {t("settings.organization")}
       </h2>
       <div class="card-body stack">
-        <dl class="usage-totals">
+        <dl class="organization-facts">
           <div>
             <dt>{t("settings.organization")}</dt>
             <dd>{user()?.organization.name}</dd>
