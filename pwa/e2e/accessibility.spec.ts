@@ -1,4 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
+import { ADMIN } from "./admin";
+import { copyInvitationLink, freshPage, goTo } from "./organizations";
 import {
   expectAccessible,
   isPhone,
@@ -7,6 +9,8 @@ import {
   register,
   screenshot,
   send,
+  signIn,
+  uniqueName,
   waitForAnswer,
   waitForServiceWorker,
 } from "./support";
@@ -84,5 +88,52 @@ for (const theme of ["light", "dark"] as const) {
     await expect(page.getByText("You are offline.")).toBeVisible();
     await expectAccessible(page, "offline");
     await context.setOffline(false);
+  });
+}
+
+for (const theme of ["light", "dark"] as const) {
+  test(`the organisation screens pass axe in the ${theme} theme`, async ({ page, browser }, testInfo) => {
+    const organization = uniqueName("Axe ");
+    await page.goto("/");
+    await setTheme(page, theme);
+    await signIn(page, ADMIN.username, ADMIN.password);
+    await expect(page.getByRole("heading", { name: "How can I help?" })).toBeVisible();
+
+    await goTo(page, testInfo, "Organisations");
+    await page.getByRole("button", { name: "New organisation" }).click();
+    let dialog = page.getByRole("dialog", { name: "New organisation" });
+    await dialog.getByLabel("Name", { exact: true }).fill(organization);
+    await expectAccessible(page, "new organisation");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    dialog = page.getByRole("dialog", { name: `Invite an admin to “${organization}”` });
+    await dialog.getByLabel("E-mail").fill(`${uniqueName("axe")}@example.com`);
+    await dialog.getByRole("button", { name: "Create invitation link" }).click();
+    const url = await copyInvitationLink(page);
+    await expectAccessible(page, "invitation link");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expectAccessible(page, "organisations");
+    await screenshot(page, testInfo, `${theme}-organizations`);
+    await page.getByRole("button", { name: `Deactivate: ${organization}` }).click();
+    await expectAccessible(page, "deactivate dialog");
+    await page.getByRole("dialog", { name: "Deactivate" }).getByRole("button", { name: "Cancel" }).click();
+
+    await goTo(page, testInfo, "Invite people");
+    await expect(
+      page.getByRole("region", { name: "Invitations" }).getByRole("listitem").first(),
+    ).toBeVisible();
+    await expectAccessible(page, "invite people");
+    await screenshot(page, testInfo, `${theme}-invitations`);
+
+    const invitee = await freshPage(browser, testInfo);
+    await invitee.goto("/");
+    await setTheme(invitee, theme);
+    await invitee.goto(url);
+    await expect(invitee.getByText(`You are invited to join ${organization} as an admin.`)).toBeVisible();
+    await expectAccessible(invitee, "registration by invitation");
+    await screenshot(invitee, testInfo, `${theme}-invited`);
+    await invitee.goto("/?invitation=not-a-real-token");
+    await expect(invitee.getByRole("alert")).toContainText("This invitation link is not valid.");
+    await expectAccessible(invitee, "invalid invitation");
+    await invitee.context().close();
   });
 }
