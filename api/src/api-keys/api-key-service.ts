@@ -1,6 +1,8 @@
 import { createHash, randomInt } from "node:crypto";
 import type { AccessRevocations } from "../auth/access-revocations.js";
-import type { Viewer } from "../auth/viewer.js";
+import type { AccountDirectory } from "../auth/account-directory.js";
+import { identityOf, type Viewer } from "../auth/viewer.js";
+import { runAs } from "../db/request-identity.js";
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, NotFoundError, UnauthenticatedError } from "../errors/app-errors.js";
 import type { ApiKey, PrismaClient } from "../generated/prisma/client.js";
@@ -32,6 +34,7 @@ export interface CreateApiKeyInput {
 export class ApiKeyService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly accounts: AccountDirectory,
     private readonly revocations: AccessRevocations,
   ) {}
 
@@ -74,26 +77,28 @@ export class ApiKeyService {
 
   /** The key's owner as the viewer; UNAUTHENTICATED for unknown, revoked or expired keys and inactive owners. */
   async authenticate(secret: string): Promise<Viewer> {
-    const key = await this.prisma.apiKey.findUnique({
-      where: { keyHash: hashSecret(secret) },
-      include: { user: { select: { isActive: true, isAdmin: true } } },
-    });
+    const key = await this.accounts.apiKey(hashSecret(secret));
     if (!key || key.revokedAt) throw new UnauthenticatedError("This API key is not valid");
     if (key.expiresAt && key.expiresAt <= new Date())
       throw new UnauthenticatedError("This API key has expired");
-    if (!key.user.isActive) throw new UnauthenticatedError("This account is deactivated");
-    const now = Date.now();
-    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      void this.prisma.apiKey
-        .update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } })
-        .catch(() => {});
-    }
-    return {
+    if (!key.userActive) throw new UnauthenticatedError("This account is deactivated");
+    if (!key.orgActive) throw new UnauthenticatedError("This organisation is deactivated");
+    const viewer: Viewer = {
       userId: key.userId,
+      orgId: key.orgId,
       sessionId: null,
-      isAdmin: key.user.isAdmin,
-      apiKeyId: key.id,
+      isAdmin: key.isAdmin,
+      isPlatformAdmin: key.isPlatformAdmin,
+      apiKeyId: key.keyId,
       readOnly: key.readOnly,
     };
+    const now = Date.now();
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      // (async: a Prisma query starts when awaited, which must happen inside runAs)
+      void runAs(identityOf(viewer), async () => {
+        await this.prisma.apiKey.update({ where: { id: key.keyId }, data: { lastUsedAt: new Date(now) } });
+      }).catch(() => {});
+    }
+    return viewer;
   }
 }

@@ -36,7 +36,7 @@ describe("API keys", () => {
     const { secret, apiKey } = await createKey({ name: "CI-Skript" });
     expect(secret).toMatch(/^xqt5_[0-9A-Za-z]{43}$/);
     expect(secret.startsWith(apiKey.prefix)).toBe(true);
-    const stored = await app.database.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    const stored = await app.database.owner.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(JSON.stringify(stored)).not.toContain(secret);
 
     const me = await app.gql<{ me: { id: string } }>(`{ me { id } }`, {}, { token: secret });
@@ -84,11 +84,11 @@ describe("API keys", () => {
     expect(
       (await app.gql(`{ chats(first: 1) { edges { node { id } } } }`, {}, { token: secret })).errors,
     ).toBeUndefined();
-    const chatsBefore = await app.database.prisma.chat.count({ where: { userId: user.user.id } });
+    const chatsBefore = await app.database.owner.chat.count({ where: { userId: user.user.id } });
     const mutation = await app.gql(`mutation { createChat { id } }`, {}, { token: secret });
     expect(codeOf(mutation)).toBe("FORBIDDEN");
     // Refused before it ran: no chat was created.
-    expect(await app.database.prisma.chat.count({ where: { userId: user.user.id } })).toBe(chatsBefore);
+    expect(await app.database.owner.chat.count({ where: { userId: user.user.id } })).toBe(chatsBefore);
   });
 
   it("an expired key, a deactivated owner and an unknown key are UNAUTHENTICATED", async () => {
@@ -97,7 +97,7 @@ describe("API keys", () => {
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
     expect((await app.gql(`{ me { id } }`, {}, { token: secret })).data).toBeTruthy();
-    await app.database.prisma.apiKey.update({
+    await app.database.owner.apiKey.update({
       where: { id: apiKey.id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
@@ -109,7 +109,7 @@ describe("API keys", () => {
       { input: { name: "k" } },
       { token: owner.accessToken },
     );
-    await app.database.prisma.user.update({ where: { id: owner.user.id }, data: { isActive: false } });
+    await app.database.owner.user.update({ where: { id: owner.user.id }, data: { isActive: false } });
     expect(codeOf(await app.gql(`{ me { id } }`, {}, { token: created.data!.createApiKey.secret }))).toBe(
       "UNAUTHENTICATED",
     );

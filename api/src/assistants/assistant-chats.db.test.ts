@@ -230,7 +230,7 @@ describe("renderTemplate", () => {
 describe("an assistant that stops being shared", () => {
   it("no longer reaches the chats others started with it: not their view, not their provider calls", async () => {
     const admin = await registerUser(app, "sharing_admin");
-    await app.database.prisma.user.update({ where: { id: admin.user.id }, data: { isAdmin: true } });
+    await app.database.owner.user.update({ where: { id: admin.user.id }, data: { isAdmin: true } });
     const created = await app.gql<{ createAssistant: { id: string } }>(
       `mutation($input: CreateAssistantInput!) { createAssistant(input: $input) { id } }`,
       { input: { name: "Firmenweit", systemPrompt: "Öffentliche Anweisung", isGlobal: true } },

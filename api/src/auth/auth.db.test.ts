@@ -132,7 +132,7 @@ describe("tokens", () => {
     const again = await app.gql<{ refreshToken: SignedIn }>(REFRESH, { token: user.refreshToken });
     expect(again.errors).toBeUndefined();
     expect(again.data!.refreshToken.refreshToken).toBe(rotated.data!.refreshToken.refreshToken);
-    const session = await app.database.prisma.session.findFirstOrThrow({ where: { userId: user.user.id } });
+    const session = await app.database.owner.session.findFirstOrThrow({ where: { userId: user.user.id } });
     expect(session.revokedAt).toBeNull();
     // Only the token just replaced: an older one is a reuse even within the window.
     const third = await app.gql<{ refreshToken: SignedIn }>(REFRESH, {
@@ -270,12 +270,12 @@ describe("sessions", () => {
 
   it("a deactivated account or a bumped token_version rejects existing tokens at once", async () => {
     const deactivated = await registerUser(app, "inactive");
-    await app.database.prisma.user.update({ where: { id: deactivated.user.id }, data: { isActive: false } });
+    await app.database.owner.user.update({ where: { id: deactivated.user.id }, data: { isActive: false } });
     expect(codeOf(await app.gql(ME, {}, { token: deactivated.accessToken }))).toBe("UNAUTHENTICATED");
     expect(codeOf(await app.gql(REFRESH, { token: deactivated.refreshToken }))).toBe("UNAUTHENTICATED");
 
     const bumped = await registerUser(app, "bumped");
-    await app.database.prisma.user.update({
+    await app.database.owner.user.update({
       where: { id: bumped.user.id },
       data: { tokenVersion: { increment: 1 } },
     });

@@ -58,6 +58,11 @@ const RegisterInput = builder.inputType("RegisterInput", {
         .pipe(z.email("Please enter a valid e-mail address").max(255)),
     }),
     password: t.string({ required: true, validate: passwordSchema }),
+    invitationToken: t.string({
+      description:
+        "The token of an invitation link: joins its organisation with its role (also when open registration is off)",
+      validate: z.string().max(200),
+    }),
   }),
 });
 
@@ -95,7 +100,8 @@ function issued(context: Context, result: AuthResult): AuthResult {
 builder.mutationFields((t) => ({
   register: t.field({
     type: AuthPayload,
-    description: "Creates an account and signs it in. The first account on a new server becomes admin.",
+    description:
+      "Creates an account and signs it in: into the invitation's organisation, or (open registration) the default one. The first account on a new server operates the platform and is admin of the default organisation.",
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, context) =>
       issued(context, await context.services.auth.register(input, clientOf(context))),

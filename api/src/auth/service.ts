@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { adoptIdentity, runAs } from "../db/request-identity.js";
 import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type Session, type User } from "../generated/prisma/client.js";
 import type { AccessRevocations } from "./access-revocations.js";
+import {
+  type AccountDirectory,
+  type AccountIdentity,
+  identityOfAccount,
+  type RegistrationOutcome,
+} from "./account-directory.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { assertAcceptablePassword } from "./passwords.js";
 import type { AuthRateLimiter } from "./rate-limit.js";
@@ -26,7 +33,19 @@ export interface RegisterInput {
   username: string;
   email: string;
   password: string;
+  /** From an invitation link: joins its organisation with its role (also when registration is closed). */
+  invitationToken?: string | null;
 }
+
+/** Why an invitation cannot be used, as the person holding it should read it. */
+const INVITATION_REFUSALS: Partial<Record<RegistrationOutcome, string>> = {
+  invitation_unknown: "This invitation link is not valid",
+  invitation_used: "This invitation has already been used",
+  invitation_expired: "This invitation has expired; ask for a new one",
+  invitation_revoked: "This invitation was withdrawn",
+  invitation_email: "This invitation is for another e-mail address",
+  organization_inactive: "This organisation is deactivated",
+};
 
 const unauthenticated = (message: string) => new UnauthenticatedError(message);
 
@@ -34,6 +53,7 @@ const unauthenticated = (message: string) => new UnauthenticatedError(message);
 export class AuthService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly accounts: AccountDirectory,
     private readonly signer: TokenSigner,
     private readonly limiter: AuthRateLimiter,
     private readonly passwords: PasswordHasher,
@@ -47,44 +67,57 @@ export class AuthService {
 
   async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
     await this.limiter.countAttempt(client.ip);
-    if (!this.options.allowRegistration) throw new ForbiddenError("Registration is closed on this server");
+    const invitationToken = input.invitationToken?.trim() || null;
+    if (!invitationToken && !this.options.allowRegistration) {
+      throw new ForbiddenError("Registration is closed on this server");
+    }
     assertAcceptablePassword(input.password);
     const email = normalizeEmail(input.email);
     const username = normalizeUsername(input.username);
     await this.assertAvailable(username, email);
     const passwordHash = await this.passwords.hash(input.password);
+    const id = randomUUID();
+    let outcome: RegistrationOutcome;
     try {
-      return this.startSession(await this.createAccount(username, email, passwordHash), client);
+      outcome = await this.accounts.register({
+        id,
+        username,
+        usernameKey: usernameKey(username),
+        email,
+        passwordHash,
+        invitationTokenHash: invitationToken ? hashToken(invitationToken) : null,
+        openRegistration: true,
+      });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
         throw new ConflictError("This username or e-mail address is already registered");
       }
       throw error;
     }
+    if (outcome !== "created") {
+      throw new BadInputError(INVITATION_REFUSALS[outcome] ?? "Registration is closed on this server", {
+        field: "invitationToken",
+      });
+    }
+    const account = await this.accounts.identity(id);
+    if (!account) throw new Error("the new account is not there");
+    return this.signIn(account, client);
   }
 
-  /**
-   * One statement: whoever claims the single app_first_account row is the first account and becomes
-   * admin. Sign-ups run side by side (no lock, no interactive transaction); only two sign-ups on an
-   * empty server wait a moment for each other, on that row.
-   */
-  private async createAccount(username: string, email: string, passwordHash: string): Promise<User> {
-    const id = randomUUID();
-    await this.prisma.$executeRaw`
-      with claim as (
-        insert into app_first_account (claimed, user_id) values (true, ${id}::uuid)
-        on conflict do nothing returning user_id
-      )
-      insert into app_users (id, username, username_key, email, password_hash, is_admin)
-      values (${id}::uuid, ${username}, ${usernameKey(username)}, ${email}, ${passwordHash}, exists (select 1 from claim))`;
-    return this.prisma.user.findUniqueOrThrow({ where: { id } });
+  /** From here on the operation runs as the account; it gets a new session. */
+  private async signIn(account: AccountIdentity, client: ClientInfo): Promise<AuthResult> {
+    const identity = identityOfAccount(account);
+    adoptIdentity(identity);
+    return runAs(identity, async () =>
+      this.startSession(await this.prisma.user.findUniqueOrThrow({ where: { id: account.userId } }), client),
+    );
   }
 
   async login(login: string, password: string, client: ClientInfo): Promise<AuthResult> {
     await this.limiter.countAttempt(client.ip);
     const user = await this.findByLogin(login);
     // Failures count per account, whether its username or its e-mail address was typed.
-    const account = user?.id ?? `unknown:${login.trim().normalize("NFKC").toLowerCase()}`;
+    const account = user?.userId ?? `unknown:${login.trim().normalize("NFKC").toLowerCase()}`;
     await this.limiter.assertMayTry(client.ip, account);
     // Compare against a dummy hash for unknown accounts so timing does not reveal which exist.
     const valid = await this.passwords.verify(
@@ -95,9 +128,9 @@ export class AuthService {
       this.limiter.countFailure(client.ip, account);
       throw unauthenticated("Wrong username, e-mail or password");
     }
-    if (!user.isActive) throw unauthenticated("This account is deactivated");
+    assertMaySignIn(user);
     this.limiter.clearFailures(client.ip, account);
-    return this.startSession(user, client);
+    return this.signIn(user, client);
   }
 
   /**
@@ -111,6 +144,19 @@ export class AuthService {
         error instanceof TokenInvalidError ? error.message : "The refresh token is invalid",
       );
     });
+    const account = await this.accounts.identity(claims.userId);
+    if (!account) throw new UnauthenticatedError("This session has ended; please sign in again");
+    assertMaySignIn(account);
+    const identity = identityOfAccount(account);
+    adoptIdentity(identity);
+    return runAs(identity, () => this.refreshAs(claims, refreshToken, client));
+  }
+
+  private async refreshAs(
+    claims: Awaited<ReturnType<TokenSigner["verifyRefresh"]>>,
+    refreshToken: string,
+    client: ClientInfo,
+  ): Promise<AuthResult> {
     const tokenHash = hashToken(refreshToken);
     for (let attempt = 0; attempt < 2; attempt++) {
       const session = await this.prisma.session.findUnique({
@@ -148,25 +194,18 @@ export class AuthService {
         error instanceof TokenInvalidError ? error.message : "The access token is invalid",
       );
     });
-    const session = await this.prisma.session.findUnique({
-      where: { id: claims.sessionId },
-      select: {
-        userId: true,
-        revokedAt: true,
-        user: { select: { isActive: true, isAdmin: true, tokenVersion: true } },
-      },
-    });
-    if (!session || session.userId !== claims.userId || session.revokedAt) {
-      throw unauthenticated("This session has ended; please sign in again");
-    }
-    if (!session.user.isActive) throw unauthenticated("This account is deactivated");
-    if (session.user.tokenVersion !== claims.tokenVersion) {
+    const account = await this.accounts.sessionIdentity(claims.userId, claims.sessionId);
+    if (!account?.sessionLive) throw unauthenticated("This session has ended; please sign in again");
+    assertMaySignIn(account);
+    if (account.tokenVersion !== claims.tokenVersion) {
       throw unauthenticated("This session has ended; please sign in again");
     }
     return {
       userId: claims.userId,
+      orgId: account.orgId,
       sessionId: claims.sessionId,
-      isAdmin: session.user.isAdmin,
+      isAdmin: account.isAdmin,
+      isPlatformAdmin: account.isPlatformAdmin,
       apiKeyId: null,
       readOnly: false,
     };
@@ -174,12 +213,14 @@ export class AuthService {
 
   /** Ends one session, named by the signed-in viewer or by a refresh token. */
   async logout(viewer: Viewer | null, refreshToken: string | null): Promise<boolean> {
-    let sessionId = viewer?.sessionId ?? null;
-    if (!sessionId && refreshToken) {
-      sessionId = (await this.signer.verifyRefresh(refreshToken).catch(() => null))?.sessionId ?? null;
+    if (viewer?.sessionId) {
+      await this.revokeSession(viewer.sessionId, "logout");
+      return true;
     }
-    if (!sessionId) return false;
-    await this.revokeSession(sessionId, "logout");
+    const claims = refreshToken ? await this.signer.verifyRefresh(refreshToken).catch(() => null) : null;
+    const account = claims ? await this.accounts.identity(claims.userId) : null;
+    if (!claims || !account) return false;
+    await runAs(identityOfAccount(account), () => this.revokeSession(claims.sessionId, "logout"));
     return true;
   }
 
@@ -239,25 +280,19 @@ export class AuthService {
     return this.prisma.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
   }
 
-  private async findByLogin(login: string): Promise<User | null> {
+  private findByLogin(login: string) {
     const value = normalizeUsername(login);
-    if (value.includes("@")) return this.prisma.user.findUnique({ where: { email: normalizeEmail(value) } });
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      select id from app_users where lower(username) = lower(${value}) limit 1`;
-    return rows[0] ? this.prisma.user.findUnique({ where: { id: rows[0].id } }) : null;
+    return this.accounts.byLogin(value.includes("@") ? normalizeEmail(value) : value);
   }
 
   private async assertAvailable(username: string, email: string) {
-    const key = usernameKey(username);
-    const rows = await this.prisma.$queryRaw<{ taken: boolean }[]>`
-      select (username_key = ${key} or lower(username) = lower(${username})) as taken
-      from app_users where username_key = ${key} or lower(username) = lower(${username}) or lower(email) = ${email}`;
-    if (rows.some((row) => row.taken)) {
+    const taken = await this.accounts.namesTaken(username, usernameKey(username), email);
+    if (taken.usernameTaken) {
       throw new ConflictError("This username (or one that looks just like it) is already taken", {
         field: "username",
       });
     }
-    if (rows.length > 0)
+    if (taken.emailTaken)
       throw new ConflictError("An account with this e-mail address exists", { field: "email" });
   }
 
@@ -357,4 +392,10 @@ export class AuthService {
     });
     await this.revocations.announce({ kind: "session", sessionId });
   }
+}
+
+/** A deactivated account, or an account of a deactivated organisation, does not get in. */
+function assertMaySignIn(account: Pick<AccountIdentity, "userActive" | "orgActive">): void {
+  if (!account.userActive) throw unauthenticated("This account is deactivated");
+  if (!account.orgActive) throw unauthenticated("This organisation is deactivated");
 }

@@ -116,14 +116,14 @@ describe("when access ends", () => {
     expect(Date.now() - signedOutAt).toBeLessThan(1_000);
     expect(JSON.stringify(ended.errors)).toContain("UNAUTHENTICATED");
     // The answer itself goes on (it is the user's, and saved for them).
-    const answer = await database.prisma.message.findUniqueOrThrow({ where: { id: answerId } });
+    const answer = await database.owner.message.findUniqueOrThrow({ where: { id: answerId } });
     expect(answer.status).toBe("streaming");
   });
 
   it("an answer stream opened with an API key ends within a second when the key is revoked", async () => {
     const user = await registerUser(here, "streamer_key");
     const secret = await newKey(user);
-    const keyId = (await database.prisma.apiKey.findFirstOrThrow({ where: { userId: user.user.id } })).id;
+    const keyId = (await database.owner.apiKey.findFirstOrThrow({ where: { userId: user.user.id } })).id;
     const { followed } = await followOnTheOtherReplica(user, secret);
     const revokedAt = Date.now();
     await here.gql(

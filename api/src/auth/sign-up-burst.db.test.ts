@@ -11,6 +11,7 @@ import {
   startTestApp,
   type TestApp,
 } from "../../test/support/test-app.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
 
 // A company's first morning: everybody signs up or signs in at once, while others already chat.
 
@@ -71,8 +72,13 @@ describe("a burst of sign-ups and sign-ins", () => {
     const streamer = await registerUser(app, "streamer");
     const passwordHash = await app.app.services.passwords.hash(PASSWORD);
     const existing = Array.from({ length: BURST }, () => newCredentials("returning"));
-    await app.database.prisma.user.createMany({
-      data: existing.map(({ username, email }) => ({ username, email, passwordHash })),
+    await app.database.owner.user.createMany({
+      data: existing.map(({ username, email }) => ({
+        orgId: DEFAULT_ORGANIZATION_ID,
+        username,
+        email,
+        passwordHash,
+      })),
     });
 
     // A long answer, one word every 10 ms, that outlasts the burst.
@@ -110,7 +116,7 @@ describe("a burst of sign-ups and sign-ins", () => {
       .filter((result) => result.errors)
       .map((result) => result.errors?.[0]?.extensions?.code);
     expect(failures).toEqual([]);
-    expect(await app.database.prisma.user.count({ where: { isAdmin: true } })).toBe(1);
+    expect(await app.database.owner.user.count({ where: { isAdmin: true } })).toBe(1);
 
     const before = gapsBetween(stream.arrivals, started - 1_000, started);
     const during = gapsBetween(stream.arrivals, started, finished);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REGISTER, startTestApp, type TestApp } from "../../test/support/test-app.js";
 import { splitSqlStatements } from "../db/split-sql.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
 import { usernameKey } from "./usernames.js";
 
 // Look-alike usernames (another script, fullwidth forms, accents, case) cannot pass for someone else.
@@ -63,9 +64,10 @@ describe("usernames", () => {
       statement.includes("set username_key = regexp_replace"),
     );
     expect(backfill).toBeDefined();
-    const prisma = app.database.prisma;
+    const prisma = app.database.owner;
     await prisma.user.createMany({
       data: names.map((username, index) => ({
+        orgId: DEFAULT_ORGANIZATION_ID,
         username,
         email: `key${index}@example.com`,
         passwordHash: "x",

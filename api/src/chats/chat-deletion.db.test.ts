@@ -45,7 +45,7 @@ describe("deleting a chat while its answer is generated on another replica", () 
     const pair = await sendMessage(generating, user, { chatId: chat.id, content: "Lange Antwort" });
     const deadline = Date.now() + 10_000;
     while (
-      !(await database.prisma.message.findFirst({
+      !(await database.owner.message.findFirst({
         where: { id: pair.assistantMessage.id, content: { not: "" } },
       }))
     ) {
@@ -59,11 +59,11 @@ describe("deleting a chat while its answer is generated on another replica", () 
       { token: user.accessToken },
     );
     expect(deleted.errors, JSON.stringify(deleted.errors)).toBeUndefined();
-    expect(await database.prisma.chat.findUnique({ where: { id: chat.id } })).toBeNull();
+    expect(await database.owner.chat.findUnique({ where: { id: chat.id } })).toBeNull();
     // The generating replica stopped calling the provider and billed the partial answer.
     expect(generating.app.services.generator.activeCount).toBe(0);
     expect(fake.server.activeStreamCount()).toBe(0);
-    const usage = await database.prisma.tokenUsage.findMany({
+    const usage = await database.owner.tokenUsage.findMany({
       where: { userId: user.user.id, purpose: "chat" },
     });
     expect(usage).toHaveLength(1);

@@ -53,10 +53,11 @@ export class ChatService {
         },
       });
     } catch (error) {
-      // The same id created by a concurrent request a moment ago.
-      const existing = id !== undefined && isUniqueViolation(error) ? await this.existing(userId, id) : null;
+      if (id === undefined || !isUniqueViolation(error)) throw error;
+      // The same id created by a concurrent request a moment ago — or a chat the user cannot see.
+      const existing = await this.existing(userId, id);
       if (existing) return existing;
-      throw error;
+      throw new ConflictError("This chat id is already in use", { field: "id" });
     }
   }
 

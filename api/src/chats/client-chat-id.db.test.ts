@@ -17,7 +17,7 @@ afterAll(() => app?.close());
 const create = (user: SignedIn, input: Record<string, unknown>) =>
   app.gql<{ createChat: { id: string; title: string } }>(CREATE_CHAT, { input }, { token: user.accessToken });
 
-const chatCount = async (id: string) => app.database.prisma.chat.count({ where: { id } });
+const chatCount = async (id: string) => app.database.owner.chat.count({ where: { id } });
 
 // A chat started offline gets its id on the phone; the outbox may send createChat more than once.
 describe("createChat with a client-chosen id", () => {
@@ -42,7 +42,7 @@ describe("createChat with a client-chosen id", () => {
     const { id } = await createChat(app, owner, { id: randomUUID() });
     const taken = await create(other, { id });
     expect(taken.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    const chat = await app.database.prisma.chat.findUniqueOrThrow({ where: { id } });
+    const chat = await app.database.owner.chat.findUniqueOrThrow({ where: { id } });
     expect(chat.userId).toBe(owner.user.id);
 
     const invalid = await create(owner, { id: "not-a-uuid" });

@@ -31,9 +31,11 @@ export const ChatRef = builder.prismaObject("Chat", {
       description:
         "True when the chat was started with an assistant you may no longer use (its owner stopped sharing " +
         "it): its instructions no longer apply to this chat's answers",
-      select: { assistant: { select: { userId: true, isGlobal: true } } },
+      // The database shows an assistant only to those who may use it: an id without a row is one not shared.
+      select: { assistantId: true, assistant: { select: { userId: true, isGlobal: true } } },
       resolve: (chat, _args, context) =>
-        chat.assistant !== null && (!context.viewer || !isVisibleTo(context.viewer.userId, chat.assistant)),
+        chat.assistantId !== null &&
+        (!chat.assistant || !context.viewer || !isVisibleTo(context.viewer.userId, chat.assistant)),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "time of the last activity" }),

@@ -33,6 +33,19 @@ describe("loadConfig", () => {
     expect(attempt).toThrow(/DATABASE_URL/);
   });
 
+  it("refuses a transaction pooler as DATABASE_URL (it cannot carry a request's identity), not the session pooler", () => {
+    const pooler = "postgres://xqt5_api.ref:pw@aws-0-eu-central-1.pooler.supabase.com";
+    expect(() => loadConfig({ DATABASE_URL: `${pooler}:6543/postgres` })).toThrow(
+      /DATABASE_URL: is a transaction pooler/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: `${pooler}:5432/postgres?pgbouncer=true` })).toThrow(
+      /transaction pooler/,
+    );
+    expect(loadConfig({ DATABASE_URL: `${pooler}:5432/postgres` }).DATABASE_URL).toBe(
+      `${pooler}:5432/postgres`,
+    );
+  });
+
   it("refuses a short JWT_SECRET", () => {
     expect(() => loadConfig({ JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 characters/);
   });

@@ -33,10 +33,16 @@ const envSchema = z.object({
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .refine(
+      (url) => !isTransactionPooler(url),
+      "is a transaction pooler (pgbouncer=true or port 6543): it cannot carry each request's identity for row-level security; use the session pooler (port 5432) or the direct connection",
+    )
+    .optional(),
   DATA_DIR: z.string().default(path.join(apiRoot, "data")),
   MIGRATE_ON_START: booleanFlag(true),
-  /** A direct or session-pooler URL for migrations when DATABASE_URL goes through a transaction pooler. */
+  /** The owner's URL for migrations at start, when DATABASE_URL is the API's own (runtime) login. */
   MIGRATION_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
 
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -62,6 +68,9 @@ const envSchema = z.object({
     }),
 
   CORS_ORIGINS: commaList,
+  /** Where people open the PWA, for invitation links (default: the page that asked). */
+  PUBLIC_APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PWA_DIST: z.string().default(path.resolve(apiRoot, "../pwa/dist")),
 
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(300),
@@ -92,6 +101,15 @@ const envSchema = z.object({
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
+
+/**
+ * A transaction pooler hands each transaction to any server connection: a session's identity (set
+ * once per connection, see db/session-identity.ts) could reach another client's queries.
+ */
+function isTransactionPooler(value: string): boolean {
+  const url = new URL(value);
+  return url.searchParams.get("pgbouncer") === "true" || url.port === "6543";
+}
 
 /** The name of every variable the API reads (besides the provider settings, see providers/settings.ts). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

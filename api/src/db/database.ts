@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./migrations.js";
+import { IdentityPool, identityPGlite, RUNTIME_ROLE } from "./session-identity.js";
 import { pgClientExecutor, pgliteExecutor } from "./sql-executor.js";
 
 export type { PrismaClient };
@@ -51,8 +52,15 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
       await client.end();
     }
   }
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+  // Every connection acts as the runtime role from the start, whoever the login is: row-level security
+  // applies even when the connection string names the owner.
+  const pool = new IdentityPool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    options: `-c role=${RUNTIME_ROLE}`,
+  });
   pool.on("error", (error) => options.onConnectionError?.(error));
+  await assertRuntimeRole(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
@@ -77,7 +85,7 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   }
   if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
   const instance = pglite;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(instance)) });
   return {
     kind: "pglite",
     prisma,
@@ -89,4 +97,19 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
       if (owned) await instance.close();
     },
   };
+}
+
+/** Fails at start, with the fix, when the login may not act as the runtime role. */
+async function assertRuntimeRole(pool: pg.Pool): Promise<void> {
+  try {
+    await pool.query("select 1");
+  } catch (error) {
+    if ((error as { code?: string }).code === "42501") {
+      throw new Error(
+        `The database login may not act as ${RUNTIME_ROLE}; run "grant ${RUNTIME_ROLE} to <login>" as the owner (see README, Supabase)`,
+        { cause: error },
+      );
+    }
+    // Unreachable now: /readyz says so until it answers.
+  }
 }

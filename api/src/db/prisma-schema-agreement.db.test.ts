@@ -3,6 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
+import { runAs } from "./request-identity.js";
 
 /** One scalar field of schema.prisma, reduced to what the database must agree with. */
 interface PrismaColumn {
@@ -108,7 +110,7 @@ beforeAll(async () => {
     await readFile(path.resolve(import.meta.dirname, "../../../prisma/schema.prisma"), "utf8"),
   );
   const tables = [...new Set(prismaColumns.map((column) => column.table))];
-  const rows = await database.prisma.$queryRawUnsafe<DbColumn[]>(
+  const rows = await database.owner.$queryRawUnsafe<DbColumn[]>(
     `select table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable
        from information_schema.columns where table_schema = current_schema() and table_name = any($1)`,
     tables,
@@ -125,7 +127,9 @@ describe("prisma/schema.prisma and the migrated database", () => {
       "Assistant",
       "Chat",
       "FirstAccount",
+      "Invitation",
       "Message",
+      "Organization",
       "PromptTemplate",
       "Session",
       "TokenUsage",
@@ -167,10 +171,23 @@ describe("prisma/schema.prisma and the migrated database", () => {
     expect(unmapped).toEqual([]);
   });
 
-  it("round-trips through the Prisma client", async () => {
-    const user = await database.prisma.user.create({
-      data: { username: "roundtrip", email: "roundtrip@example.com", passwordHash: "x" },
+  it("round-trips through the API's Prisma client, as a user (org_id and user_id from the identity)", async () => {
+    const user = await database.owner.user.create({
+      data: {
+        orgId: DEFAULT_ORGANIZATION_ID,
+        username: "roundtrip",
+        email: "roundtrip@example.com",
+        passwordHash: "x",
+      },
     });
+    const identity = { userId: user.id, orgId: user.orgId, orgAdmin: false, platformAdmin: false };
+    await runAs(identity, () => roundTrip(user.id));
+  });
+});
+
+async function roundTrip(userId: string) {
+  {
+    const user = { id: userId };
     const chat = await database.prisma.chat.create({ data: { userId: user.id, temperature: 0.55 } });
     const message = await database.prisma.message.create({
       data: { chatId: chat.id, role: "user", content: "Grüße 👋", clientMessageId: "c-1" },
@@ -195,5 +212,6 @@ describe("prisma/schema.prisma and the migrated database", () => {
     expect(loaded.messages[0]?.content).toBe("Grüße 👋");
     expect(loaded.messages[0]?.status).toBe("complete");
     expect(loaded.usage[0]?.estimatedCost.toString()).toBe("0.0000012345");
-  });
-});
+    expect(loaded.messages[0]).toMatchObject({ userId, orgId: loaded.orgId });
+  }
+}

@@ -1,5 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
+import { identityPGlite } from "./session-identity.js";
 
 /** The two things the migration runner needs from a connection, for PGlite and node-postgres alike. */
 export interface SqlExecutor {
@@ -8,7 +9,9 @@ export interface SqlExecutor {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
-export function pgliteExecutor(pglite: PGlite): SqlExecutor {
+export function pgliteExecutor(embedded: PGlite): SqlExecutor {
+  // The session may have served the API's queries (as the runtime role): migrations run as the owner.
+  const pglite = identityPGlite(embedded, () => "owner");
   return {
     async exec(sql) {
       await pglite.exec(sql);

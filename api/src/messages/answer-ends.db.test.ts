@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  await app.database.prisma.$executeRawUnsafe("drop trigger if exists fail_final_saves on chat_messages");
+  await app.database.owner.$executeRawUnsafe("drop trigger if exists fail_final_saves on chat_messages");
 });
 afterAll(() => app?.close());
 
@@ -27,10 +27,12 @@ afterAll(() => app?.close());
  * or always: a failing database as the generator meets it.
  */
 async function refuseFinalSaves(times: number | "always") {
-  const prisma = app.database.prisma;
+  const prisma = app.database.owner;
   // A sequence counts the refusals: unlike a row, nextval survives the refused write's rollback.
   await prisma.$executeRawUnsafe("drop sequence if exists refused_saves");
   await prisma.$executeRawUnsafe("create sequence refused_saves");
+  // The API's writes run as the runtime role (row-level security), which must count too.
+  await prisma.$executeRawUnsafe("grant usage on sequence refused_saves to xqt5_runtime");
   await prisma.$executeRawUnsafe(`
     create or replace function fail_final_saves() returns trigger language plpgsql as $$
     begin
@@ -65,7 +67,7 @@ describe("an answer that cannot be started", () => {
     expect(retry.assistantMessage).toMatchObject({ id: first.assistantMessage.id, status: "FAILED" });
     const followed = await followAnswer(app.url, user.accessToken, first.assistantMessage.id);
     expect(followed.last).toMatchObject({ __typename: "MessageFailed", code: "INTERNAL" });
-    expect(await app.database.prisma.message.count({ where: { chatId: chat.id, status: "streaming" } })).toBe(
+    expect(await app.database.owner.message.count({ where: { chatId: chat.id, status: "streaming" } })).toBe(
       0,
     );
 
@@ -96,7 +98,7 @@ describe("an answer that cannot be started", () => {
       { token: user.accessToken },
     );
     expect(edited.data?.editMessage.assistantMessage.status).toBe("FAILED");
-    expect(await app.database.prisma.message.count({ where: { chatId: chat.id, status: "streaming" } })).toBe(
+    expect(await app.database.owner.message.count({ where: { chatId: chat.id, status: "streaming" } })).toBe(
       0,
     );
   });
@@ -119,13 +121,13 @@ describe("an answer whose final save fails", () => {
     const followed = await followAnswer(app.url, user.accessToken, pair.assistantMessage.id);
     expect(followed.last).toMatchObject({ __typename: "MessageFailed", code: "INTERNAL" });
     expect(followed.events.some((event) => event.message?.status === "STREAMING")).toBe(false);
-    const saved = await app.database.prisma.message.findUniqueOrThrow({
+    const saved = await app.database.owner.message.findUniqueOrThrow({
       where: { id: pair.assistantMessage.id },
     });
     expect(saved).toMatchObject({ status: "failed", errorCode: "INTERNAL", leaseExpiresAt: null });
     // The call still produced text, so it is paid for.
     expect(
-      await app.database.prisma.tokenUsage.count({ where: { messageId: pair.assistantMessage.id } }),
+      await app.database.owner.tokenUsage.count({ where: { messageId: pair.assistantMessage.id } }),
     ).toBe(1);
   });
 });

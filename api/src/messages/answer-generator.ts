@@ -119,6 +119,11 @@ export class AnswerGenerator {
     await this.active.get(messageId)?.done;
   }
 
+  /** The answers generated in this process right now. */
+  activeIds(): IterableIterator<string> {
+    return this.active.keys();
+  }
+
   isActive(messageId: string): boolean {
     return this.active.has(messageId);
   }

@@ -9,6 +9,7 @@ import { registerUser, startTestApp } from "../../test/support/test-app.js";
 import { createMigratedDatabase } from "../../test/support/test-database.js";
 import { loadConfig } from "../config/env.js";
 import { createLogger } from "../observability/logger.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
 import { createProviderRegistry } from "../providers/registry.js";
 import { readProviderSettings } from "../providers/settings.js";
 import { assembleApp } from "../server/start.js";
@@ -25,19 +26,23 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 
 async function streamingAnswer() {
-  const prisma = database.prisma;
+  // Rows as an earlier process left them (written as the owner: no request is around).
+  const prisma = database.owner;
+  const orgId = DEFAULT_ORGANIZATION_ID;
   const user = await prisma.user.create({
     data: {
+      orgId,
       username: `crash_${randomBytes(3).toString("hex")}`,
       email: `${randomBytes(4).toString("hex")}@example.com`,
       passwordHash: "x",
     },
   });
-  const chat = await prisma.chat.create({ data: { userId: user.id } });
-  const question = await prisma.message.create({ data: { chatId: chat.id, role: "user", content: "Frage" } });
+  const chat = await prisma.chat.create({ data: { orgId, userId: user.id } });
+  const owner = { orgId, userId: user.id, chatId: chat.id };
+  const question = await prisma.message.create({ data: { ...owner, role: "user", content: "Frage" } });
   return prisma.message.create({
     data: {
-      chatId: chat.id,
+      ...owner,
       role: "assistant",
       content: "Halb fertig",
       status: "streaming",
@@ -54,7 +59,7 @@ const otherReplica = (registry = createProviderRegistry(readProviderSettings({})
     bus: new InMemoryAnswerStreamBus(),
     logger,
     registry,
-    isGeneratedHere: () => false,
+    generatedHere: () => [],
     sweepEveryMs: 100,
   });
 
@@ -70,7 +75,7 @@ describe("recovery of answers without a generator", () => {
       jwtSecret: randomBytes(32),
     });
     await app.services.close();
-    const after = await database.prisma.message.findUniqueOrThrow({ where: { id: orphan.id } });
+    const after = await database.owner.message.findUniqueOrThrow({ where: { id: orphan.id } });
     expect(after).toMatchObject({ status: "interrupted", content: "Halb fertig", leaseExpiresAt: null });
   });
 
@@ -87,7 +92,7 @@ describe("recovery of answers without a generator", () => {
       const pair = await sendMessage(app, user, { chatId: chat.id, content: "Denk nach [[fake:stall]]" });
       await sleep(1_200);
       // Silent for ten minutes, as far as its last save goes: the old rule took that for a crash.
-      await database.prisma.message.update({
+      await database.owner.message.update({
         where: { id: pair.assistantMessage.id },
         data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
       });
@@ -97,7 +102,7 @@ describe("recovery of answers without a generator", () => {
         expect(await recovery.interruptAbandoned()).toBe(0);
         await sleep(200);
       }
-      const alive = await database.prisma.message.findUniqueOrThrow({
+      const alive = await database.owner.message.findUniqueOrThrow({
         where: { id: pair.assistantMessage.id },
       });
       expect(alive.status).toBe("streaming");
@@ -107,17 +112,17 @@ describe("recovery of answers without a generator", () => {
       app.app.services.generator.close();
       await sleep(lease.durationMs + 200);
       expect(await recovery.interruptAbandoned()).toBe(1);
-      const settled = await database.prisma.message.findUniqueOrThrow({
+      const settled = await database.owner.message.findUniqueOrThrow({
         where: { id: pair.assistantMessage.id },
       });
       expect(settled.status).toBe("interrupted");
       // The call it had made is billed (an estimate: its process died before recording it), once.
-      const usage = await database.prisma.tokenUsage.findMany({ where: { messageId: settled.id } });
+      const usage = await database.owner.tokenUsage.findMany({ where: { messageId: settled.id } });
       expect(usage).toHaveLength(1);
       expect(usage[0]).toMatchObject({ purpose: "chat", userId: user.user.id });
       expect(usage[0]?.completionTokens).toBeGreaterThan(0);
       expect(await recovery.interruptAbandoned([settled.id])).toBe(0);
-      expect(await database.prisma.tokenUsage.count({ where: { messageId: settled.id } })).toBe(1);
+      expect(await database.owner.tokenUsage.count({ where: { messageId: settled.id } })).toBe(1);
       // Whoever follows it hears the end (here on the dead replica's own bus, which recovery did not reach).
       expect((await follower).last).toMatchObject({
         __typename: "MessageCompleted",

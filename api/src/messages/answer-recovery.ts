@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { type RequestIdentity, runAs } from "../db/request-identity.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
@@ -10,8 +11,8 @@ export interface AnswerRecoveryOptions {
   logger: Logger;
   /** For the prices of an abandoned answer's model. */
   registry: Pick<ProviderRegistry, "resolve">;
-  /** Whether this process generates the answer right now (those are never abandoned). */
-  isGeneratedHere(messageId: string): boolean;
+  /** The answers this process generates right now (those are never abandoned). */
+  generatedHere(): Iterable<string>;
   sweepEveryMs: number;
 }
 
@@ -32,12 +33,12 @@ export class AnswerRecovery {
    * with replicas, only those whose lease has run out.
    */
   async recoverAtStart(alone: boolean): Promise<number> {
-    return this.interrupt(alone ? { status: "streaming" } : abandoned());
+    return this.interrupt(alone, null);
   }
 
   /** The answers among `messageIds` (default: all) whose lease has run out are INTERRUPTED. */
   interruptAbandoned(messageIds?: string[]): Promise<number> {
-    return this.interrupt({ ...abandoned(), ...(messageIds ? { id: { in: messageIds } } : {}) });
+    return this.interrupt(false, messageIds ?? null);
   }
 
   /** Looks every `sweepEveryMs` on this replica, so that no answer stays streaming for good. */
@@ -55,21 +56,27 @@ export class AnswerRecovery {
     this.timer = undefined;
   }
 
-  private async interrupt(where: Prisma.MessageWhereInput): Promise<number> {
+  /**
+   * Answers of every organisation, so through the database's one named path for it
+   * (app_interrupt_abandoned_answers, SECURITY DEFINER); each is then billed as its owner.
+   */
+  private async interrupt(all: boolean, ids: string[] | null): Promise<number> {
     const { prisma, bus, logger } = this.options;
-    const found = await prisma.message.findMany({ where, select: { id: true } });
-    const ids = found.map(({ id }) => id).filter((id) => !this.options.isGeneratedHere(id));
-    if (ids.length === 0) return 0;
-    const { count } = await prisma.message.updateMany({
-      where: { ...where, id: { in: ids } },
-      data: { status: "interrupted", leaseExpiresAt: null, updatedAt: new Date() },
-    });
-    await Promise.all(ids.map((id) => bus.announceEnd(id)));
-    if (count > 0) logger.warn({ count }, "answers without a generator are now INTERRUPTED");
-    await this.bill(ids).catch((error: unknown) =>
-      logger.warn({ err: error }, "could not record the usage of recovered answers"),
+    const exclude = [...this.options.generatedHere()];
+    const rows = await prisma.$queryRaw<RecoveredAnswer[]>`
+      select id, chat_id as "chatId", user_id as "userId", org_id as "orgId"
+      from app_interrupt_abandoned_answers(${all}, ${ids}::uuid[], ${exclude}::uuid[])`;
+    if (rows.length === 0) return 0;
+    await Promise.all(rows.map(({ id }) => bus.announceEnd(id)));
+    logger.warn({ count: rows.length }, "answers without a generator are now INTERRUPTED");
+    await Promise.all(
+      rows.map((row) =>
+        runAs(ownerOf(row), () => this.bill(row.id)).catch((error: unknown) =>
+          logger.warn({ err: error, messageId: row.id }, "could not record the usage of a recovered answer"),
+        ),
+      ),
     );
-    return count;
+    return rows.length;
   }
 
   /**
@@ -77,46 +84,48 @@ export class AnswerRecovery {
    * text and no usage row: exactly what its generator would have recorded had it lived, from what is
    * known. Where the generator did record it, the row is there and nothing is added (usage-recorder).
    */
-  private async bill(ids: string[]): Promise<void> {
+  private async bill(id: string): Promise<void> {
     const { prisma, registry, logger } = this.options;
-    const answers = await prisma.message.findMany({
-      where: {
-        id: { in: ids },
-        status: "interrupted",
-        content: { not: "" },
-        usage: { none: { purpose: "chat" } },
-      },
-      include: { chat: { select: { userId: true } } },
+    const answer = await prisma.message.findFirst({
+      where: { id, status: "interrupted", content: { not: "" }, usage: { none: { purpose: "chat" } } },
     });
-    for (const answer of answers) {
-      let model: ReturnType<ProviderRegistry["resolve"]>["model"];
-      try {
-        model = registry.resolve(answer.model ?? "").model;
-      } catch {
-        logger.warn(
-          { messageId: answer.id, model: answer.model },
-          "cannot bill a recovered answer of an unknown model",
-        );
-        continue;
-      }
-      const before = await prisma.message.findMany({
-        where: { chatId: answer.chatId, createdAt: { lt: answer.createdAt } },
-        select: { content: true },
-      });
-      await recordUsage(prisma, {
-        userId: answer.chat.userId,
-        chatId: answer.chatId,
-        messageId: answer.id,
-        model,
-        purpose: "chat",
-        usage: estimateUsage(before.map((message) => message.content).join("\n"), answer.content),
-      });
+    if (!answer) return;
+    let model: ReturnType<ProviderRegistry["resolve"]>["model"];
+    try {
+      model = registry.resolve(answer.model ?? "").model;
+    } catch {
+      logger.warn(
+        { messageId: answer.id, model: answer.model },
+        "cannot bill a recovered answer of an unknown model",
+      );
+      return;
     }
+    const before = await prisma.message.findMany({
+      where: { chatId: answer.chatId, createdAt: { lt: answer.createdAt } },
+      select: { content: true },
+    });
+    await recordUsage(prisma, {
+      userId: answer.userId,
+      chatId: answer.chatId,
+      messageId: answer.id,
+      model,
+      purpose: "chat",
+      usage: estimateUsage(before.map((message) => message.content).join("\n"), answer.content),
+    });
   }
 }
 
-/** Streaming, and its lease has run out (or it never had one: rows from before leases). */
-const abandoned = (): Prisma.MessageWhereInput => ({
-  status: "streaming",
-  OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }],
+interface RecoveredAnswer {
+  id: string;
+  chatId: string;
+  userId: string;
+  orgId: string;
+}
+
+/** Billing an answer is the owner's own usage: nothing about roles is needed for it. */
+const ownerOf = (row: RecoveredAnswer): RequestIdentity => ({
+  userId: row.userId,
+  orgId: row.orgId,
+  orgAdmin: false,
+  platformAdmin: false,
 });

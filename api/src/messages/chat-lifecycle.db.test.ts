@@ -43,7 +43,7 @@ describe("idempotent sendMessage", () => {
       expect(again.assistantMessage.id).toBe(first.assistantMessage.id);
     }
     await waitForAnswer(app, alice, chat.id, first.assistantMessage.id);
-    expect(await app.database.prisma.message.count({ where: { chatId: chat.id } })).toBe(2);
+    expect(await app.database.owner.message.count({ where: { chatId: chat.id } })).toBe(2);
     const providerCalls = fake.server.requests.filter(
       (request) =>
         (request.body as { messages?: { content: string }[] })?.messages?.at(-1)?.content ===
@@ -80,7 +80,7 @@ describe("the answer is generated on the server", () => {
     const chat = await createChat(app, alice, { model: "mistral/mistral-large-latest" });
     const sent = await sendMessage(app, alice, { chatId: chat.id, content: "Lang" });
     await sleep(1_600);
-    const midway = await app.database.prisma.message.findUniqueOrThrow({
+    const midway = await app.database.owner.message.findUniqueOrThrow({
       where: { id: sent.assistantMessage.id },
     });
     expect(midway.status).toBe("streaming");
@@ -126,7 +126,7 @@ describe("the answer is generated on the server", () => {
     expect(saved.error?.code).toBe(followed.last?.code);
     expect(saved.content).toBe(followed.text);
     expect(saved.content.length).toBeGreaterThanOrEqual(40);
-    const user = await app.database.prisma.message.findUniqueOrThrow({ where: { id: sent.userMessage.id } });
+    const user = await app.database.owner.message.findUniqueOrThrow({ where: { id: sent.userMessage.id } });
     expect(user.content).toBe("Das geht schief");
   });
 
@@ -185,7 +185,7 @@ describe("regenerate and edit", () => {
       content: "Frage eins, geändert",
     });
     await waitForAnswer(app, alice, chat.id, edited.data!.editMessage.assistantMessage.id);
-    const messages = await app.database.prisma.message.findMany({
+    const messages = await app.database.owner.message.findMany({
       where: { chatId: chat.id },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
@@ -343,7 +343,7 @@ describe("ownership", () => {
       asBob,
     );
     expect(bobsChats.data!.chats.edges).toEqual([]);
-    expect(await app.database.prisma.message.count({ where: { chatId: chat.id } })).toBe(2);
+    expect(await app.database.owner.message.count({ where: { chatId: chat.id } })).toBe(2);
     expect((await waitForAnswer(app, alice, chat.id, sent.assistantMessage.id)).status).toBe("COMPLETE");
   });
 

@@ -58,7 +58,7 @@ describe("a chat streams through /graphql/stream for every provider", () => {
       expect(saved.status).toBe("COMPLETE");
       expect(saved.usage).toMatchObject({ promptTokens: 1200, completionTokens: 300 });
 
-      const rows = await app.database.prisma.tokenUsage.findMany({
+      const rows = await app.database.owner.tokenUsage.findMany({
         where: { messageId: sent.assistantMessage.id, purpose: "chat" },
       });
       expect(rows).toHaveLength(1);
@@ -191,7 +191,7 @@ describe("models and temperature", () => {
       { token: user.accessToken },
     );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect(await app.database.prisma.message.count({ where: { chatId: chat.id } })).toBe(0);
+    expect(await app.database.owner.message.count({ where: { chatId: chat.id } })).toBe(0);
   });
 });
 

@@ -37,7 +37,7 @@ async function chatWithRemoteAnswer() {
   const chat = await createChat(app, user);
   const first = await sendMessage(app, user, { chatId: chat.id, content: "Erste Frage" });
   await waitForAnswer(app, user, chat.id, first.assistantMessage.id);
-  await app.database.prisma.message.update({
+  await app.database.owner.message.update({
     where: { id: first.assistantMessage.id },
     data: { status: "streaming", leaseExpiresAt: new Date(Date.now() + LEASE_MS) },
   });
@@ -45,7 +45,7 @@ async function chatWithRemoteAnswer() {
 }
 
 async function conversation(chatId: string) {
-  const messages = await app.database.prisma.message.findMany({
+  const messages = await app.database.owner.message.findMany({
     where: { chatId },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
+import { currentIdentity, runAs } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import { type ModelInfo, parseModelId } from "../providers/catalogue.js";
@@ -51,7 +52,9 @@ export class TitleGenerator {
 
   /** Queues the title; resolves with it (null when none could be made) once it is written. */
   generate(request: TitleRequest): Promise<string | null> {
-    const title = this.limit(() => this.write(request));
+    // The queue runs a title whenever a slot frees up, in whichever request freed it: it must run as its own chat's owner.
+    const identity = currentIdentity();
+    const title = this.limit(() => runAs(identity, () => this.write(request)));
     this.inFlight.add(title);
     void title.finally(() => this.inFlight.delete(title));
     return title;

@@ -86,14 +86,14 @@ describe("bad input", () => {
   });
 
   it("an empty model id is refused like any unknown one", async () => {
-    const before = await app.database.prisma.message.count({ where: { chatId } });
+    const before = await app.database.owner.message.count({ where: { chatId } });
     const result = await gql(
       `mutation($id: ID!) { sendMessage(input: { chatId: $id, content: "Hallo", model: "" }) { userMessage { id } } }`,
       { id: chatId },
     );
     expect(codeOf(result)).toBe("BAD_USER_INPUT");
     expect(codeOf(await gql(`mutation { createChat(input: { model: "" }) { id } }`))).toBe("BAD_USER_INPUT");
-    expect(await app.database.prisma.message.count({ where: { chatId } })).toBe(before);
+    expect(await app.database.owner.message.count({ where: { chatId } })).toBe(before);
   });
 
   it("% and _ in a chat search are characters to find, not wildcards", async () => {

@@ -209,7 +209,7 @@ describe("rate limits", () => {
     expect(firstError(third)?.extensions).toMatchObject({ code: "RATE_LIMITED" });
     expect(third.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
     expect(Number(third.response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await limited.database.prisma.message.count({ where: { chatId: chat.id, role: "user" } })).toBe(2);
+    expect(await limited.database.owner.message.count({ where: { chatId: chat.id, role: "user" } })).toBe(2);
   });
 
   it("counts regenerations and edits against the message limit: every provider call does", async () => {

@@ -21,6 +21,7 @@ import { useGraphQLSse } from "./graphql-sse.js";
 import { answerHealth, answerReadiness } from "./health.js";
 import { sendJson } from "./http-replies.js";
 import { servePwa } from "./pwa-static.js";
+import { useRequestIdentity } from "./request-identity-plugin.js";
 import { useResponseCookies } from "./response-cookies.js";
 import type { Services } from "./services.js";
 import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
@@ -83,6 +84,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     maskedErrors: { maskError },
     plugins: [
       useGraphQLSse("/graphql/stream", persisted, maskError),
+      useRequestIdentity(),
       cookies.plugin,
       sseHeadersPlugin,
       useMetrics(metrics),

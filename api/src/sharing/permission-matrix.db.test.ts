@@ -14,7 +14,7 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await registerUser(app, "admin");
   secondAdmin = await registerUser(app, "admin2");
-  await app.database.prisma.user.update({ where: { id: secondAdmin.user.id }, data: { isAdmin: true } });
+  await app.database.owner.user.update({ where: { id: secondAdmin.user.id }, data: { isAdmin: true } });
   owner = await registerUser(app, "owner");
   other = await registerUser(app, "other");
 });

@@ -66,7 +66,7 @@ describe("a stream whose bus fails", () => {
     const following = followAnswer(app.url, user.accessToken, pair.assistantMessage.id);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Removed behind the API's back (by hand, or by a tenant's deletion job).
-    await app.database.prisma.chat.delete({ where: { id: chat.id } });
+    await app.database.owner.chat.delete({ where: { id: chat.id } });
     const followed = await following;
     expect(JSON.stringify(followed.errors)).toContain("NOT_FOUND");
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { type AppConfig, loadConfig } from "../../src/config/env.js";
-import type { Database } from "../../src/db/database.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { readProviderSettings } from "../../src/providers/settings.js";
 import type { App } from "../../src/server/app.js";
 import { listen } from "../../src/server/http-server.js";
 import { type AssembleOptions, assembleApp } from "../../src/server/start.js";
-import { createMigratedDatabase } from "./test-database.js";
+import { createMigratedDatabase, type TestDatabase } from "./test-database.js";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   data?: Data | null;
@@ -17,7 +16,7 @@ export interface TestApp {
   url: string;
   app: App;
   config: AppConfig;
-  database: Database;
+  database: TestDatabase;
   /** POSTs a GraphQL operation over real HTTP. */
   gql<Data = Record<string, unknown>>(
     query: string,
@@ -34,7 +33,7 @@ export interface TestApp {
 export async function startTestApp(
   env: Record<string, string> = {},
   options: {
-    database?: Database;
+    database?: TestDatabase;
     /** Timings of answer leases, followers and final saves (see AssembleOptions). */
     timings?: Pick<AssembleOptions, "answerLease" | "followIdleCheckMs" | "finalSaveDelaysMs">;
   } = {},

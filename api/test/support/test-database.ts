@@ -1,10 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.js";
+import { identityPGlite } from "../../src/db/session-identity.js";
 import { pgClientExecutor, pgliteExecutor, type SqlExecutor } from "../../src/db/sql-executor.js";
+import { PrismaClient } from "../../src/generated/prisma/client.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "./postgres.js";
 
 export type TestDbKind = "pglite" | "postgres";
@@ -53,19 +57,28 @@ export async function createEmptyRawDatabase(): Promise<RawTestDatabase> {
   };
 }
 
+/**
+ * A migrated test database. `prisma` is the API's client (the runtime role, row-level security,
+ * queries as the identity of db/request-identity); `owner` sees every row, for tests that prepare or
+ * inspect what is stored regardless of tenant.
+ */
+export type TestDatabase = Database & { url: string | null; pglite: PGlite | null; owner: PrismaClient };
+
 /** A fresh, fully migrated database with the Prisma client on top. */
-export async function createMigratedDatabase(): Promise<
-  Database & { url: string | null; pglite: PGlite | null }
-> {
+export async function createMigratedDatabase(): Promise<TestDatabase> {
   if (testDbKind() === "pglite") {
     const snapshot = await readFile(inject("pgliteSnapshot"));
     const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
     const database = await openDatabase({ pglite });
+    // The one PGlite session is shared with the API's client: the owner takes it in turn, as the owner.
+    const owner = new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(pglite, () => "owner")) });
     return {
       ...database,
       url: null,
       pglite,
+      owner,
       close: async () => {
+        await owner.$disconnect();
         await database.close();
         await pglite.close();
       },
@@ -76,11 +89,18 @@ export async function createMigratedDatabase(): Promise<
   const name = uniqueName("db");
   const url = await createPostgresDatabase(adminUrl(), name, template);
   const database = await openDatabase({ databaseUrl: url });
+  const ownerPool = new pg.Pool({ connectionString: url, max: 2 });
+  // Dropping the database at the end terminates its idle connections: not an error of the test.
+  ownerPool.on("error", () => {});
+  const owner = new PrismaClient({ adapter: new PrismaPg(ownerPool) });
   return {
     ...database,
     url,
     pglite: null,
+    owner,
     close: async () => {
+      await owner.$disconnect();
+      await ownerPool.end();
       await database.close();
       await dropPostgresDatabase(adminUrl(), name);
     },
