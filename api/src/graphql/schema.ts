@@ -10,6 +10,7 @@ import "../usage/schema.js";
 import "../assistants/schema.js";
 import "../templates/schema.js";
 import "../api-keys/schema.js";
+import "../organizations/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

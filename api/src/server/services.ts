@@ -1,6 +1,7 @@
 import { ApiKeyService } from "../api-keys/api-key-service.js";
 import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
 import { AccessRevocations } from "../auth/access-revocations.js";
+import { AccountDirectory } from "../auth/account-directory.js";
 import { PasswordHasher } from "../auth/password-hasher.js";
 import { AuthRateLimiter } from "../auth/rate-limit.js";
 import { AuthService } from "../auth/service.js";
@@ -16,6 +17,8 @@ import { AnswerStarter } from "../messages/answer-starter.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
 import type { Logger } from "../observability/logger.js";
+import { InvitationService } from "../organizations/invitation-service.js";
+import { OrganizationService } from "../organizations/organization-service.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { ProviderSettings } from "../providers/settings.js";
 import { createRateLimiters, type RateLimiters } from "../security/rate-limiters.js";
@@ -58,6 +61,9 @@ export interface Services {
   assistants: Assistants;
   templates: Templates;
   apiKeys: ApiKeyService;
+  accounts: AccountDirectory;
+  organizations: OrganizationService;
+  invitations: InvitationService;
   rateLimiters: RateLimiters;
   close(): Promise<void>;
 }
@@ -79,7 +85,8 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   const passwords = new PasswordHasher();
   const broadcast = createBroadcast(config, logger);
   const accessRevocations = new AccessRevocations(broadcast, logger);
-  const auth = new AuthService(prisma, signer, limiter, passwords, accessRevocations, {
+  const accounts = new AccountDirectory(prisma);
+  const auth = new AuthService(prisma, accounts, signer, limiter, passwords, accessRevocations, {
     allowRegistration: config.ALLOW_REGISTRATION,
     reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   });
@@ -110,7 +117,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     bus,
     logger,
     registry,
-    isGeneratedHere: (messageId) => generator.isActive(messageId),
+    generatedHere: () => generator.activeIds(),
     sweepEveryMs: { ...DEFAULT_LEASE_TIMES, ...deps.answerLease }.sweepEveryMs,
   });
   const control = new AnswerControl({
@@ -148,7 +155,10 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     titles,
     assistants: createAssistants(prisma),
     templates: createTemplates(prisma),
-    apiKeys: new ApiKeyService(prisma, accessRevocations),
+    apiKeys: new ApiKeyService(prisma, accounts, accessRevocations),
+    accounts,
+    organizations: new OrganizationService(prisma),
+    invitations: new InvitationService(prisma, accounts, { ttlDays: config.INVITATION_TTL_DAYS }),
     accessRevocations,
     rateLimiters,
     close: async () => {
