@@ -30,8 +30,10 @@ export function observeHttp(
     res.setHeader("x-request-id", reqId);
     const context: RequestContext = { reqId };
     const started = performance.now();
+    metrics.httpRequestsInProgress.inc();
     runInRequest(context, () => {
       const finished = () => {
+        metrics.httpRequestsInProgress.dec();
         const path = pathnameOf(req.url);
         const route = routeOf(path);
         const operation = context.operation ?? { type: "http", name: route };

@@ -52,6 +52,11 @@ export function createMetrics(options: { answersInProgress: () => number }) {
       labelNames: ["code", "source"] as const,
       registers,
     }),
+    httpRequestsInProgress: new Gauge({
+      name: "xqt5_http_requests_in_progress",
+      help: "HTTP requests received and not yet answered (a draining replica waits for them)",
+      registers,
+    }),
     httpRequests: new Counter({
       name: "xqt5_http_requests_total",
       help: "HTTP requests by GraphQL operation (root fields) or route, and status",
