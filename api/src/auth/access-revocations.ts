@@ -6,7 +6,8 @@ import type { Viewer } from "./viewer.js";
 export type AccessRevocation =
   | { kind: "session"; sessionId: string }
   | { kind: "apiKey"; apiKeyId: string }
-  | { kind: "user"; userId: string; sessions: boolean; apiKeys: boolean; keepSessionId?: string | null };
+  | { kind: "user"; userId: string; sessions: boolean; apiKeys: boolean; keepSessionId?: string | null }
+  | { kind: "organization"; orgId: string };
 
 const TOPIC = "access-revoked";
 
@@ -17,6 +18,8 @@ export function revokes(revocation: AccessRevocation, viewer: Viewer): boolean {
       return viewer.sessionId === revocation.sessionId;
     case "apiKey":
       return viewer.apiKeyId === revocation.apiKeyId;
+    case "organization":
+      return viewer.orgId === revocation.orgId;
     case "user":
       if (viewer.userId !== revocation.userId) return false;
       if (viewer.apiKeyId) return revocation.apiKeys;
@@ -26,7 +29,7 @@ export function revokes(revocation: AccessRevocation, viewer: Viewer): boolean {
 
 /**
  * Tells every replica when access ends (sign-out, sign-out everywhere, a new password, a revoked key,
- * a deactivated account), so that what is still open with it — answer streams — is closed at once.
+ * a deactivated account or organisation), so that what is still open with it — answer streams — is closed at once.
  * The database has already ended it for every new request; this is for the connections that stay.
  */
 export class AccessRevocations {

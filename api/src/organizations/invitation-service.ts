@@ -13,7 +13,6 @@ export type IssuedInvitation = Invitation & { token: string; url: string };
 
 export type InvitationStatus = "valid" | "used" | "expired" | "revoked" | "organization_inactive";
 
-
 /** Invitations into an organisation, by its admins (or a platform operator, for a new one's first admin). */
 export class InvitationService {
   constructor(

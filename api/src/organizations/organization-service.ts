@@ -1,3 +1,4 @@
+import type { AccessRevocations } from "../auth/access-revocations.js";
 import type { Viewer } from "../auth/viewer.js";
 import { isUuid } from "../db/uuid.js";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors/app-errors.js";
@@ -11,7 +12,10 @@ export const DEFAULT_ORGANIZATION_ID = "0e5a0000-0000-4000-8000-000000000001";
  * (not its content); everyone else sees only their own.
  */
 export class OrganizationService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly revocations: AccessRevocations,
+  ) {}
 
   list(viewer: Viewer): Promise<Organization[]> {
     assertPlatformAdmin(viewer);
@@ -43,13 +47,16 @@ export class OrganizationService {
     if (input.isActive === false && id === viewer.orgId) {
       throw new ConflictError("You cannot deactivate your own organisation", { field: "isActive" });
     }
-    return this.prisma.organization.update({
+    const organization = await this.prisma.organization.update({
       where: { id },
       data: {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.isActive != null ? { isActive: input.isActive } : {}),
       },
     });
+    // Every new request of its people is refused by now; what they still have open (answer streams) ends.
+    if (input.isActive === false) await this.revocations.announce({ kind: "organization", orgId: id });
+    return organization;
   }
 
   /** Members per organisation (a named database path: counting crosses tenants). */

@@ -57,7 +57,8 @@ beforeAll(async () => {
   });
   expect(invitation.url).toBe(`https://chat.example.com/?invitation=${invitation.token}`);
   const registered = await registerWith(invitation.token, "chefin@beta.example");
-  if (!registered.data) throw new Error(`registration by invitation failed: ${JSON.stringify(registered.errors)}`);
+  if (!registered.data)
+    throw new Error(`registration by invitation failed: ${JSON.stringify(registered.errors)}`);
   adminB = registered.data.register;
 });
 afterAll(() => app?.close());
@@ -152,11 +153,7 @@ describe("organisations", () => {
       ["chat", `query($id: ID!) { chat(id: $id) { id } }`, { id: ids.chat }],
       ["assistant", `query($id: ID!) { assistant(id: $id) { id } }`, { id: ids.assistant }],
       ["template", `query($id: ID!) { template(id: $id) { id } }`, { id: ids.template }],
-      [
-        "renderTemplate",
-        `query($id: ID!) { renderTemplate(id: $id, values: {}) }`,
-        { id: ids.template },
-      ],
+      ["renderTemplate", `query($id: ID!) { renderTemplate(id: $id, values: {}) }`, { id: ids.template }],
       [
         "updateChat",
         `mutation($id: ID!) { updateChat(id: $id, input: { title: "x" }) { id } }`,
@@ -306,7 +303,7 @@ describe("invitations", () => {
     expect(elsewhere.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
-  it("a deactivated organisation's people cannot sign in, refresh, or use tokens and API keys", async () => {
+  it("a deactivated organisation's people cannot sign in, refresh, or use tokens and API keys, and their open answer streams end", async () => {
     const person = await invite(adminB, { email: "bald-weg@beta.example" });
     const registered = (await registerWith(person.token, "bald-weg@beta.example")).data!.register;
     const key = await app.gql<{ createApiKey: { secret: string } }>(
@@ -315,12 +312,34 @@ describe("invitations", () => {
       { token: registered.accessToken },
     );
     const secret = key.data!.createApiKey.secret;
+    // An answer streaming to them while it happens.
+    fake.server.setScenario({
+      text: Array.from({ length: 3_000 }, (_, index) => `w${index}`).join(" "),
+      delayMs: 10,
+    });
+    const chat = await createChat(app, registered);
+    const pair = await sendMessage(app, registered, { chatId: chat.id, content: "Lang" });
+    let started!: () => void;
+    const firstDelta = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const followed = followAnswer(app.url, registered.accessToken, pair.assistantMessage.id, {
+      stopAfter: (events) => {
+        if (events.length > 0) started();
+        return false;
+      },
+    });
+    await firstDelta;
     const off = await app.gql(
       `mutation($id: ID!) { updateOrganization(id: $id, input: { isActive: false }) { isActive } }`,
       { id: orgB.id },
       { token: operator.accessToken },
     );
     expect(off.data).toEqual({ updateOrganization: { isActive: false } });
+    const offAt = Date.now();
+    const ended = await followed;
+    expect(Date.now() - offAt).toBeLessThan(1_500);
+    expect(JSON.stringify(ended.errors)).toContain("UNAUTHENTICATED");
     try {
       for (const token of [registered.accessToken, secret]) {
         const me = await app.gql(`{ me { id } }`, {}, { token });

@@ -157,7 +157,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     templates: createTemplates(prisma),
     apiKeys: new ApiKeyService(prisma, accounts, accessRevocations),
     accounts,
-    organizations: new OrganizationService(prisma),
+    organizations: new OrganizationService(prisma, accessRevocations),
     invitations: new InvitationService(prisma, accounts, { ttlDays: config.INVITATION_TTL_DAYS }),
     accessRevocations,
     rateLimiters,
