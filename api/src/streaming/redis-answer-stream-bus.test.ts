@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,10 @@ describe("RedisAnswerStreamBus", () => {
 
   it("a subscribe while Redis is away does not fail: it listens once Redis is back, and resyncs", async () => {
     const bus = await newBus();
+    // The bus has reached Redis before Redis goes away (its subscriber is connected once a SUBSCRIBE
+    // is done): a reconnect. (Stopped at once, Redis was gone before the bus's connections were set
+    // up in some runs: the two tests below take those cases on purpose.)
+    await bus.subscribe(randomUUID(), () => {});
     const messageId = randomUUID();
     await redis.stop();
     const events: AnswerEvent[] = [];
@@ -81,6 +86,41 @@ describe("RedisAnswerStreamBus", () => {
     await bus.subscribe(messageId, (event) => later.push(event));
     await directConnection().publish(`xqt5:answer:${messageId}`, JSON.stringify({ type: "end" }));
     await until(() => later.some((event) => event.type === "end"));
+  });
+
+  it("a bus that has never reached Redis: a subscribe meanwhile listens once Redis is up, and resyncs", async () => {
+    // A replica that starts while Redis is away: its subscriber's first connect comes after the
+    // SUBSCRIBE failed.
+    await redis.stop();
+    const bus = await newBus();
+    const messageId = randomUUID();
+    const events: AnswerEvent[] = [];
+    await bus.subscribe(messageId, (event) => events.push(event));
+    await redis.launch();
+    await until(() => events.some((event) => event.type === "resync"));
+    await directConnection().publish(`xqt5:answer:${messageId}`, JSON.stringify({ type: "end" }));
+    await until(() => events.some((event) => event.type === "end"));
+  });
+
+  it("a bus whose connection Redis took but dropped before answering reconnects once Redis is back", async () => {
+    // Redis goes away just after accepting the bus's connections, as a stopping Redis may: on its
+    // port, a server that closes the bus's two connections unanswered, then stops listening.
+    await redis.stop();
+    let accepted = 0;
+    const dying = createServer((socket) => {
+      socket.destroy();
+      if (++accepted === 2) dying.close();
+    });
+    await new Promise<void>((resolve) => dying.listen(redis.port, "127.0.0.1", resolve));
+    const bus = await newBus();
+    const messageId = randomUUID();
+    const events: AnswerEvent[] = [];
+    await bus.subscribe(messageId, (event) => events.push(event));
+    await until(() => !dying.listening);
+    await redis.launch();
+    await until(() => events.some((event) => event.type === "resync"));
+    await directConnection().publish(`xqt5:answer:${messageId}`, JSON.stringify({ type: "end" }));
+    await until(() => events.some((event) => event.type === "end"));
   });
 
   it("keeps a long answer's beginning: every write renews the key's lifetime", async () => {

@@ -55,8 +55,16 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
     // Commands fail fast while Redis is away (the flush loop retries); nothing waits on them for long.
     this.commands = new Redis(url, { maxRetriesPerRequest: 1 });
     // No ready check on the subscriber: ioredis's INFO can race SUBSCRIBEs sent while it connects and
-    // fail with "Connection in subscriber mode" (ioredis#2037).
-    this.subscriber = new Redis(url, { maxRetriesPerRequest: 1, enableReadyCheck: false });
+    // fail with "Connection in subscriber mode" (ioredis#2037). Nor CLIENT SETINFO: without a ready
+    // check, ioredis 5 calls a connection ready once those are answered — or once they fail, as they
+    // do a moment after a connection was lost before its answers came (Redis went away just then).
+    // That "ready" of a dead connection stops every reconnect: the subscriber would hear nothing for
+    // good (ioredis#2099, fixed in ioredis 6). Without them it is ready as soon as it connects.
+    this.subscriber = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableReadyCheck: false,
+      disableClientInfo: true,
+    });
     this.subscriber.on("message", (source: string, payload: string) => this.dispatch(source, payload));
     this.subscriber.on("ready", () => this.onSubscriberReady());
     this.commands.on("ready", () => this.onCommandsReady());
@@ -220,21 +228,23 @@ export class RedisAnswerStreamBus implements AnswerStreamBus {
   }
 
   /**
-   * ioredis subscribes again by itself to what it had subscribed; what failed is subscribed here.
-   * Events published meanwhile are gone, so listeners resync — after a PING has come back, which Redis
-   * answers only once the SUBSCRIBEs sent before it are done.
+   * ioredis subscribes again by itself to what it had subscribed; what failed is subscribed here —
+   * also on the very first connect: a SUBSCRIBE sent before the subscriber had ever reached Redis
+   * (Redis away when the process started, or gone again before the connection was ready) fails like
+   * any other. Events published meanwhile are gone, so listeners resync (after a reconnect all of
+   * them, on the first connect those whose SUBSCRIBE failed; the others' is still under way) — after
+   * a PING has come back, which Redis answers only once the SUBSCRIBEs sent before it are done.
    */
   private onSubscriberReady() {
-    if (!this.connectedBefore) {
-      this.connectedBefore = true;
-      return;
-    }
-    for (const messageId of this.unsubscribed) {
-      if (this.listeners.has(messageId)) this.subscriptions.set(messageId, this.subscribeChannel(messageId));
-    }
+    const reconnected = this.connectedBefore;
+    this.connectedBefore = true;
+    const retried = [...this.unsubscribed].filter((messageId) => this.listeners.has(messageId));
+    for (const messageId of retried) this.subscriptions.set(messageId, this.subscribeChannel(messageId));
+    const toResync = reconnected ? [...this.listeners.keys()] : retried;
+    if (toResync.length === 0) return;
     const resync = () => {
-      for (const listeners of this.listeners.values()) {
-        for (const listener of listeners) listener({ type: "resync" });
+      for (const messageId of toResync) {
+        for (const listener of this.listeners.get(messageId) ?? []) listener({ type: "resync" });
       }
     };
     this.subscriber.ping().then(resync, resync);
