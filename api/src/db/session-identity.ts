@@ -22,7 +22,10 @@ const keyOf = (target: SessionTarget) =>
  * The statement that switches a session (`local`: only the current transaction) to `target`. Row-level
  * security reads app.org_id, app.user_id, app.org_admin and app.platform_admin (see the migrations).
  */
-export function identityStatement(target: SessionTarget, local: boolean): { text: string; values: unknown[] } {
+export function identityStatement(
+  target: SessionTarget,
+  local: boolean,
+): { text: string; values: unknown[] } {
   const identity = target === "owner" ? null : target;
   return {
     text:
