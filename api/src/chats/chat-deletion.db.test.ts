@@ -70,4 +70,34 @@ describe("deleting a chat while its answer is generated on another replica", () 
     expect(usage[0]).toMatchObject({ chatId: null, messageId: null });
     expect(usage[0]?.completionTokens).toBeGreaterThan(0);
   }, 30_000);
+
+  it("a stop that meets the deletion answers NOT_FOUND (the answer is gone), never INTERNAL", async () => {
+    const user = await registerUser(generating, "stopper");
+    fake.server.setScenario({
+      text: Array.from({ length: 2_000 }, (_, index) => `w${index}`).join(" "),
+      delayMs: 5,
+    });
+    const outcomes: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const chat = await createChat(generating, user);
+      const pair = await sendMessage(generating, user, { chatId: chat.id, content: "Lang" });
+      // The stop waits for the answer to settle; the deletion stops it too and removes the chat meanwhile.
+      const [stopped] = await Promise.all([
+        generating.gql<{ stopGeneration: { status: string } }>(
+          `mutation($id: ID!) { stopGeneration(messageId: $id) { status } }`,
+          { id: pair.assistantMessage.id },
+          {
+            token: user.accessToken,
+          },
+        ),
+        deleting.gql(
+          `mutation($id: ID!) { deleteChat(id: $id) }`,
+          { id: chat.id },
+          { token: user.accessToken },
+        ),
+      ]);
+      outcomes.push(String(stopped.errors?.[0]?.extensions?.code ?? stopped.data?.stopGeneration.status));
+    }
+    expect(outcomes.filter((outcome) => outcome !== "STOPPED" && outcome !== "NOT_FOUND")).toEqual([]);
+  }, 30_000);
 });

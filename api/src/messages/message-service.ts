@@ -134,9 +134,8 @@ export class MessageService {
         throw new BadInputError("Only the chat's last answer can be regenerated");
       }
       await this.deps.control.stop(answer);
-      const userMessage = await this.deps.prisma.message.findUniqueOrThrow({
-        where: { id: answer.replyToId },
-      });
+      const userMessage = await this.deps.prisma.message.findUnique({ where: { id: answer.replyToId } });
+      if (!userMessage) continue; // the turn changed meanwhile: look again
       const modelId = answer.model ?? this.deps.starter.modelFor(chat);
       const written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.delete({ where: { id: answer.id } }),
@@ -188,7 +187,11 @@ export class MessageService {
     const message = await this.findOwned(userId, messageId);
     if (message.role !== "assistant") throw new BadInputError("Only answers can be stopped");
     await this.deps.control.stop(message);
-    return this.deps.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
+    // Gone meanwhile (its chat deleted, the answer replaced by a regenerate or an edit): NOT_FOUND, as
+    // for an id that was never there.
+    const settled = await this.deps.prisma.message.findUnique({ where: { id: messageId } });
+    if (!settled) throw new NotFoundError("Message");
+    return settled;
   }
 
   /**
