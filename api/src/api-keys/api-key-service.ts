@@ -81,8 +81,12 @@ export class ApiKeyService {
     if (!key || key.revokedAt) throw new UnauthenticatedError("This API key is not valid");
     if (key.expiresAt && key.expiresAt <= new Date())
       throw new UnauthenticatedError("This API key has expired");
-    if (!key.userActive) throw new UnauthenticatedError("This account is deactivated");
-    if (!key.orgActive) throw new UnauthenticatedError("This organisation is deactivated");
+    if (!key.userActive) {
+      throw new UnauthenticatedError("This account is deactivated", { reason: "ACCOUNT_INACTIVE" });
+    }
+    if (!key.orgActive) {
+      throw new UnauthenticatedError("This organisation is deactivated", { reason: "ORGANIZATION_INACTIVE" });
+    }
     const viewer: Viewer = {
       userId: key.userId,
       orgId: key.orgId,

@@ -396,6 +396,10 @@ export class AuthService {
 
 /** A deactivated account, or an account of a deactivated organisation, does not get in. */
 function assertMaySignIn(account: Pick<AccountIdentity, "userActive" | "orgActive">): void {
-  if (!account.userActive) throw unauthenticated("This account is deactivated");
-  if (!account.orgActive) throw unauthenticated("This organisation is deactivated");
+  if (!account.userActive) {
+    throw new UnauthenticatedError("This account is deactivated", { reason: "ACCOUNT_INACTIVE" });
+  }
+  if (!account.orgActive) {
+    throw new UnauthenticatedError("This organisation is deactivated", { reason: "ORGANIZATION_INACTIVE" });
+  }
 }

@@ -56,8 +56,8 @@ export class BadInputError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message: string) {
-    super("UNAUTHENTICATED", message);
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super("UNAUTHENTICATED", message, extensions);
   }
 }
 

@@ -36,7 +36,10 @@ export const builder = new SchemaBuilder<{
       session: context.viewer?.sessionId != null,
     }),
     unauthorizedError: (_parent, context) => {
-      if (!context.viewer) return appError("UNAUTHENTICATED", context.authFailure ?? "Sign in required");
+      if (!context.viewer) {
+        const failure = context.authFailure ?? { message: "Sign in required" };
+        return appError("UNAUTHENTICATED", failure.message, failure.extensions);
+      }
       if (context.viewer.apiKeyId)
         return appError("FORBIDDEN", "This needs a signed-in session; an API key cannot do it");
       return appError("FORBIDDEN", "You are not allowed to do this");

@@ -12,7 +12,7 @@ export interface Context {
   services: Services;
   viewer: Viewer | null;
   /** Why a presented access token was rejected; reported when a field needs a signed-in user. */
-  authFailure: string | null;
+  authFailure: { message: string; extensions?: Record<string, unknown> } | null;
   clientIp: string;
   userAgent: string | null;
   /** Whether the request came over https (directly or, with TRUST_PROXY, through a proxy). */

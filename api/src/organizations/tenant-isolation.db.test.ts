@@ -345,7 +345,7 @@ describe("invitations", () => {
         const me = await app.gql(`{ me { id } }`, {}, { token });
         expect(me.errors?.[0]).toMatchObject({
           message: "This organisation is deactivated",
-          extensions: { code: "UNAUTHENTICATED" },
+          extensions: { code: "UNAUTHENTICATED", reason: "ORGANIZATION_INACTIVE" },
         });
       }
       const refreshed = await app.gql(

@@ -53,7 +53,9 @@ export function createContextFactory({
           ? await services.apiKeys.authenticate(token)
           : await services.auth.authenticate(token);
       } catch (error) {
-        context.authFailure = isAppError(error) ? error.message : "The access token is invalid";
+        context.authFailure = isAppError(error)
+          ? { message: error.message, extensions: error.extensions }
+          : { message: "The access token is invalid" };
         if (!isAppError(error)) logger.error({ err: error }, "authentication failed unexpectedly");
       }
     }

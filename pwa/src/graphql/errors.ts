@@ -24,6 +24,12 @@ export function describeError(error: CombinedError | undefined): string {
   if (code === "RATE_LIMITED") {
     return t("errors.RATE_LIMITED", { seconds: Number(graphQLError?.extensions?.retryAfter ?? 60) });
   }
+  // Why a sign-in is refused beyond a wrong password: a deactivated account or organisation.
+  const reason = graphQLError?.extensions?.reason;
+  if (code === "UNAUTHENTICATED" && typeof reason === "string") {
+    const text = t(`errors.UNAUTHENTICATED_${reason}` as TranslationKey);
+    if (typeof text === "string") return text;
+  }
   return describeCode(code);
 }
 

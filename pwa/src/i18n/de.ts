@@ -267,6 +267,10 @@ export const de: Dictionary = {
   },
   errors: {
     UNAUTHENTICATED: "Benutzername, E-Mail oder Passwort ist falsch.",
+    UNAUTHENTICATED_ACCOUNT_INACTIVE:
+      "Dieses Konto ist deaktiviert. Wenden Sie sich an die Administration Ihrer Organisation.",
+    UNAUTHENTICATED_ORGANIZATION_INACTIVE:
+      "Ihre Organisation ist auf dieser Plattform deaktiviert. Wenden Sie sich an den Betreiber.",
     FORBIDDEN: "Dazu fehlt Ihnen die Berechtigung.",
     BAD_USER_INPUT: "Bitte prüfen Sie Ihre Eingabe.",
     NOT_FOUND: "Nicht gefunden.",

@@ -260,6 +260,10 @@ export const en = {
   },
   errors: {
     UNAUTHENTICATED: "Wrong username, e-mail or password.",
+    UNAUTHENTICATED_ACCOUNT_INACTIVE:
+      "This account is deactivated. Ask an administrator of your organisation.",
+    UNAUTHENTICATED_ORGANIZATION_INACTIVE:
+      "Your organisation is deactivated on this platform. Ask its operator.",
     FORBIDDEN: "You are not allowed to do this.",
     BAD_USER_INPUT: "Please check your input.",
     NOT_FOUND: "Not found.",
