@@ -33,6 +33,8 @@
 //   SOAK_KEEP_DATABASE       1: do not drop the database (its name is printed)
 //   SOAK_LOG_LEVEL           LOG_LEVEL of the APIs (default info); their logs are kept in SOAK_LOG_DIR
 //   SOAK_LOG_DIR             where logs and the call log are written (default a new directory in /tmp)
+//   SOAK_CPU_PROFILE         a directory: each API process writes a V8 CPU profile there (.cpuprofile,
+//                            for Chrome DevTools or speedscope); the replicas then end with SIGTERM
 
 import { FAULT_KINDS, type FaultKind } from "../../test/fake-provider/faults.js";
 
@@ -66,6 +68,8 @@ export interface SoakOptions {
   logLevel: string;
   /** Default: a new directory in the system's temp dir. */
   logDir?: string;
+  /** Where each API process writes its CPU profile (default: no profiles). */
+  cpuProfileDir?: string;
   /** Progress lines while running (default: none). */
   progress?: (line: string) => void;
 }
@@ -141,5 +145,6 @@ export function soakOptionsFromEnv(env: Record<string, string | undefined> = pro
     keepDatabase: env.SOAK_KEEP_DATABASE === "1",
     logLevel: env.SOAK_LOG_LEVEL || d.logLevel,
     logDir: env.SOAK_LOG_DIR || undefined,
+    cpuProfileDir: env.SOAK_CPU_PROFILE || undefined,
   };
 }

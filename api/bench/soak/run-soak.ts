@@ -108,22 +108,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     );
     cleanup.push(() => provider.stop());
     const unlimited = "1000000";
-    const replicas = await Replicas.start({
-      ...provider.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
-      JWT_SECRET: randomBytes(32).toString("hex"),
-      NODE_ENV: "production",
-      LOG_LEVEL: options.logLevel,
-      PWA_DIST: "/nonexistent",
-      DEFAULT_MODEL: SOAK_MODEL,
-      SHUTDOWN_GRACE_MS: String(options.graceMs),
-      PROVIDER_IDLE_TIMEOUT_MS: String(options.idleTimeoutMs),
-      RATE_LIMIT_REQUESTS_PER_MINUTE: unlimited,
-      RATE_LIMIT_MESSAGES_PER_MINUTE: unlimited,
-      AUTH_RATE_LIMIT_PER_IP: unlimited,
-      AUTH_RATE_LIMIT_PER_ACCOUNT: unlimited,
-    });
+    const replicas = await Replicas.start(
+      {
+        ...provider.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redis.url,
+        JWT_SECRET: randomBytes(32).toString("hex"),
+        NODE_ENV: "production",
+        LOG_LEVEL: options.logLevel,
+        PWA_DIST: "/nonexistent",
+        DEFAULT_MODEL: SOAK_MODEL,
+        SHUTDOWN_GRACE_MS: String(options.graceMs),
+        PROVIDER_IDLE_TIMEOUT_MS: String(options.idleTimeoutMs),
+        RATE_LIMIT_REQUESTS_PER_MINUTE: unlimited,
+        RATE_LIMIT_MESSAGES_PER_MINUTE: unlimited,
+        AUTH_RATE_LIMIT_PER_IP: unlimited,
+        AUTH_RATE_LIMIT_PER_ACCOUNT: unlimited,
+      },
+      options.cpuProfileDir,
+    );
     cleanup.push(() => replicas.stopAll());
     const balancer = new LoadBalancer(replicas, seededRandom(options.seed + 7));
     cleanup.push(async () => balancer.stop());

@@ -113,13 +113,16 @@ export class Replicas {
   private readonly stopping = new Set<ApiInstance>();
   private stopped = false;
 
-  private constructor(private readonly env: Record<string, string>) {
+  private constructor(
+    private readonly env: Record<string, string>,
+    private readonly cpuProfileDir?: string,
+  ) {
     this.sampler = setInterval(() => void this.sampleRss(), 250);
     this.sampler.unref();
   }
 
-  static async start(env: Record<string, string>): Promise<Replicas> {
-    const replicas = new Replicas(env);
+  static async start(env: Record<string, string>, cpuProfileDir?: string): Promise<Replicas> {
+    const replicas = new Replicas(env, cpuProfileDir);
     // One after the other: the first migrates the new database; the second finds it migrated.
     await replicas.launch("A", "A");
     await replicas.launch("B", "B");
@@ -146,14 +149,18 @@ export class Replicas {
     return { exitCode, drainMs: exitedAt - signalledAt, restartMs: restarted.startedAt - exitedAt };
   }
 
-  /** Ends every replica still running (SIGKILL: the soak is over, nothing of theirs is checked after). */
+  /**
+   * Ends every replica still running: SIGKILL (the soak is over, nothing of theirs is checked after),
+   * or SIGTERM when they profile (V8 writes the profile on a normal exit).
+   */
   async stopAll(): Promise<void> {
     clearInterval(this.sampler);
     this.stopped = true;
     await Promise.all(
       [...this.current.values()].map(async (instance) => {
         this.stopping.add(instance);
-        if (instance.exitCode === undefined) instance.exitCode = await instance.api.stop("SIGKILL");
+        if (instance.exitCode === undefined)
+          instance.exitCode = await instance.api.stop(this.cpuProfileDir ? "SIGTERM" : "SIGKILL");
       }),
     );
   }
@@ -170,7 +177,8 @@ export class Replicas {
   }
 
   private async launch(slot: "A" | "B", label: string): Promise<ApiInstance> {
-    const api = await startApiProcess(this.env, 120_000, ["--import", LOOP_PROBE]);
+    const profile = this.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${this.cpuProfileDir}`] : [];
+    const api = await startApiProcess(this.env, 120_000, [...profile, "--import", LOOP_PROBE]);
     track(api.process);
     if (this.stopped) {
       // A restart that finished after the soak ended.
