@@ -42,15 +42,24 @@ export function identityStatement(
   };
 }
 
+/** pg-pool's list of idle connections (not public API): `connect` hands out the last one. */
+interface IdleConnections {
+  _idle?: { client: pg.PoolClient }[];
+}
+
 /**
  * A Postgres pool whose every connection, when handed out, runs as the caller's request identity
  * (db/request-identity): Prisma's adapter takes its connections here, for single queries and
- * transactions alike. A connection remembers what it was switched to, so a run of queries of one
- * identity costs no extra round trip; another identity costs one. (Session settings: use a direct
- * connection or a session pooler, not a transaction pooler.)
+ * transactions alike. A connection remembers what it was switched to, and the pool hands out an idle
+ * one that already carries the caller's identity where it can (else the one idle longest, keeping the
+ * recently used ones for their identities): a request's run of queries then costs no extra round trip;
+ * switching costs one. (Session settings: use a direct connection or a session pooler, not a
+ * transaction pooler.)
  */
 export class IdentityPool extends pg.Pool {
   private readonly switchedTo = new WeakMap<pg.PoolClient, string>();
+  /** Round trips spent switching connections to another identity (tests, benchmarks). */
+  switches = 0;
 
   constructor(
     config: pg.PoolConfig,
@@ -85,11 +94,13 @@ export class IdentityPool extends pg.Pool {
   }
 
   private async connectAs(target: SessionTarget): Promise<pg.PoolClient> {
-    const client = await (super.connect as () => Promise<pg.PoolClient>)();
     const wanted = keyOf(target);
+    this.offerIdleFor(wanted);
+    const client = await (super.connect as () => Promise<pg.PoolClient>)();
     if (this.switchedTo.get(client) === wanted) return client;
     try {
       const { text, values } = identityStatement(target, false);
+      this.switches += 1;
       await client.query(text, values);
       this.switchedTo.set(client, wanted);
       return client;
@@ -97,6 +108,21 @@ export class IdentityPool extends pg.Pool {
       client.release(error as Error);
       throw error;
     }
+  }
+
+  /**
+   * Puts the idle connection that suits `wanted` where pg-pool takes the next one from (the end). A
+   * pg-pool without that list only loses the preference.
+   */
+  private offerIdleFor(wanted: string): void {
+    const idle = (this as IdleConnections)._idle;
+    if (!Array.isArray(idle) || idle.length < 2) return;
+    let index = idle.length - 1;
+    while (index >= 0 && this.switchedTo.get(idle[index]?.client as pg.PoolClient) !== wanted) index--;
+    if (index === -1) index = 0;
+    if (index === idle.length - 1) return;
+    const [item] = idle.splice(index, 1);
+    if (item) idle.push(item);
   }
 }
 
