@@ -80,6 +80,8 @@ export class AnswerGenerator {
   private readonly observers: AnswerObserver[] = [];
   private readonly lease: AnswerLeaseTimes;
   private leaseTimer: NodeJS.Timeout | undefined;
+  /** When the shutdown's grace period runs out (drain): answers starting after it are not generated. */
+  private graceEndsAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: AnswerGeneratorOptions) {
     this.lease = { ...DEFAULT_LEASE_TIMES, ...options.lease };
@@ -95,7 +97,11 @@ export class AnswerGenerator {
     return new Date(Date.now() + this.lease.durationMs);
   }
 
-  /** Starts generating; returns once subscribers can follow the answer, not when it is done. */
+  /**
+   * Starts generating; returns once subscribers can follow the answer, not when it is done. Past the
+   * shutdown's grace period an answer is INTERRUPTED at once: a provider call made now would be cut
+   * before its first token, and what the provider billed for it could not be counted.
+   */
   start(request: GenerationRequest): void {
     const messageId = request.assistantMessageId;
     const generation: ActiveGeneration = {
@@ -104,6 +110,10 @@ export class AnswerGenerator {
       abortStatus: "stopped",
       done: Promise.resolve(),
     };
+    if (Date.now() >= this.graceEndsAt) {
+      generation.abortStatus = "interrupted";
+      generation.controller.abort(new Error("answer interrupted: the server is shutting down"));
+    }
     this.active.set(messageId, generation);
     this.options.bus.open(messageId);
     this.keepLeases();
@@ -146,6 +156,7 @@ export class AnswerGenerator {
    * Used on shutdown.
    */
   async drain(graceMs: number): Promise<void> {
+    this.graceEndsAt = Math.min(this.graceEndsAt, Date.now() + graceMs);
     const all = () => Promise.all([...this.active.values()].map((generation) => generation.done));
     const timedOut = await Promise.race([
       all().then(() => false),

@@ -9,6 +9,9 @@ import { endable } from "./stream-ending.js";
 // After the answers are done: time for their final events to reach subscribers, before the streams
 // still open (following answers generated elsewhere) are ended and connections are cut.
 const FLUSH_MS = 2_000;
+// Titles in flight when the grace period is over still get this long (a title is 30 tokens at most): cut,
+// a call's tokens on their way would go unbilled.
+const TITLE_FINISH_MS = 2_000;
 // Beyond the grace period: saving, closing the pools. A shutdown that takes longer is stuck.
 const CLEANUP_MS = 10_000;
 
@@ -132,7 +135,7 @@ export async function shutDownGracefully(deps: ShutdownDependencies): Promise<vo
     await services.generator.drain(Math.max(0, deadline - Date.now()));
   } while (services.generator.activeCount > 0);
   // Titles of answers that just finished: their provider calls are billed before the database closes.
-  await services.titles.drain(Math.max(0, deadline - Date.now()));
+  await services.titles.drain(Math.max(TITLE_FINISH_MS, deadline - Date.now()));
   await lifecycle.streamsClosed(FLUSH_MS);
   lifecycle.endStreams();
   // Requests accepted before the drain get their answer, within what is left of the grace period.
