@@ -72,7 +72,9 @@ export function formatReport(result: SoakResult): string {
   row(
     "TTFT",
     `p50 ${msOf(ttftMs.all.p50)}, p99 ${msOf(ttftMs.all.p99)} (${ttftMs.all.count} answers, send → first delta at the client); ` +
-      `without a provider fault p50 ${msOf(ttftMs.withoutFault.p50)}, p99 ${msOf(ttftMs.withoutFault.p99)}`,
+      `without a provider fault p50 ${msOf(ttftMs.withoutFault.p50)}, p99 ${msOf(ttftMs.withoutFault.p99)}; ` +
+      `sent during the sign-up burst p50 ${msOf(ttftMs.duringSignUps.p50)}, p99 ${msOf(ttftMs.duringSignUps.p99)} ` +
+      `(${ttftMs.duringSignUps.count}), after it p50 ${msOf(ttftMs.afterSignUps.p50)}, p99 ${msOf(ttftMs.afterSignUps.p99)} (${ttftMs.afterSignUps.count})`,
   );
   row(
     "Peak RSS",

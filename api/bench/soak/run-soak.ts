@@ -55,7 +55,13 @@ export interface SoakResult {
     sendRetries: number;
     gaveUp: number;
   };
-  ttftMs: { all: Percentiles; withoutFault: Percentiles };
+  ttftMs: {
+    all: Percentiles;
+    withoutFault: Percentiles;
+    /** Sent while others were still signing up (bcrypt takes the cores), and after the last one had. */
+    duringSignUps: Percentiles;
+    afterSignUps: Percentiles;
+  };
   signIn: { users: number; signedIn: number; ms: Percentiles };
   replicas: {
     label: string;
@@ -361,9 +367,16 @@ function ttft(answers: AnswerRecord[], calls: FakeCall[]): SoakResult["ttftMs"] 
     records.flatMap((record) =>
       record.firstDeltaAt === null ? [] : [record.firstDeltaAt - record.sendStartedAt],
     );
+  // The sign-ups are over once every user who signs in has sent their first message.
+  const firstSends = new Map<number, number>();
+  for (const record of answers)
+    firstSends.set(record.user, Math.min(firstSends.get(record.user) ?? Infinity, record.sendStartedAt));
+  const signUpsOver = Math.max(...firstSends.values());
   return {
     all: percentiles(times(answers)),
     withoutFault: percentiles(times(answers.filter((record) => !faulted.has(record.content)))),
+    duringSignUps: percentiles(times(answers.filter((record) => record.sendStartedAt < signUpsOver))),
+    afterSignUps: percentiles(times(answers.filter((record) => record.sendStartedAt >= signUpsOver))),
   };
 }
 
