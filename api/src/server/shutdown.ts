@@ -15,6 +15,13 @@ const TITLE_FINISH_MS = 2_000;
 // Beyond the grace period: saving, closing the pools. A shutdown that takes longer is stuck.
 const CLEANUP_MS = 10_000;
 
+/** What the lifecycle needs of an HTTP response (node's ServerResponse). */
+interface TrackedResponse {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+  once(event: "close", listener: () => void): unknown;
+}
+
 /** Whether the server still takes new work; the open subscription streams and the switch that ends them. */
 export class ServerLifecycle {
   private ending = false;
@@ -38,8 +45,14 @@ export class ServerLifecycle {
     return () => this.endingListeners.delete(listener);
   }
 
+  /**
+   * From now on every response closes its connection (those whose headers have not gone out yet too):
+   * a client's next request opens a new connection, refused here, and goes to another replica instead
+   * of reaching this one on a kept-alive connection and getting 503.
+   */
   beginDraining(): void {
     this.isDraining = true;
+    for (const res of this.open) if (!res.headersSent) res.setHeader("connection", "close");
   }
 
   endStreams(): void {
@@ -57,21 +70,22 @@ export class ServerLifecycle {
     if (this.openStreams === 0) for (const resolve of this.onAllStreamsClosed.splice(0)) resolve();
   }
 
-  private openRequests = 0;
+  private readonly open = new Set<TrackedResponse>();
   private readonly onAllRequestsDone: (() => void)[] = [];
 
   /** Counts an HTTP request from its start until its response has closed. */
-  track(res: { once(event: "close", listener: () => void): unknown }): void {
-    this.openRequests += 1;
+  track(res: TrackedResponse): void {
+    this.open.add(res);
+    if (this.isDraining) res.setHeader("connection", "close");
     res.once("close", () => {
-      this.openRequests -= 1;
-      if (this.openRequests === 0) for (const resolve of this.onAllRequestsDone.splice(0)) resolve();
+      this.open.delete(res);
+      if (this.open.size === 0) for (const resolve of this.onAllRequestsDone.splice(0)) resolve();
     });
   }
 
   /** Resolves once no request is in progress, or after `timeoutMs`. */
   async requestsDone(timeoutMs: number): Promise<void> {
-    if (this.openRequests === 0) return;
+    if (this.open.size === 0) return;
     const allDone = new Promise<void>((resolve) => this.onAllRequestsDone.push(resolve));
     await Promise.race([allDone, sleep(timeoutMs, undefined, { ref: false })]);
   }
