@@ -8,6 +8,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { applyMigrations } from "./migrations.js";
 import { IdentityPool, identityPGlite, RUNTIME_ROLE } from "./session-identity.js";
 import { pgClientExecutor, pgliteExecutor } from "./sql-executor.js";
+import { withUnbatchedUniqueReads } from "./unbatched-unique-reads.js";
 
 export type { PrismaClient };
 
@@ -61,7 +62,7 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   });
   pool.on("error", (error) => options.onConnectionError?.(error));
   await assertRuntimeRole(pool);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = withUnbatchedUniqueReads(new PrismaClient({ adapter: new PrismaPg(pool) }));
   return {
     kind: "postgres",
     prisma,
@@ -85,7 +86,9 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   }
   if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
   const instance = pglite;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(instance)) });
+  const prisma = withUnbatchedUniqueReads(
+    new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(instance)) }),
+  );
   return {
     kind: "pglite",
     prisma,
