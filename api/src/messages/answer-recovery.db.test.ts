@@ -79,6 +79,33 @@ describe("recovery of answers without a generator", () => {
     expect(after).toMatchObject({ status: "interrupted", content: "Halb fertig", leaseExpiresAt: null });
   });
 
+  it("renews the leases of everyone's answers, not only of the person whose answer started the renewals", async () => {
+    const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
+    const app = await startTestApp(fakeProviderEnv(fake.server), {
+      database,
+      timings: { answerLease: lease, followIdleCheckMs: 200 },
+    });
+    try {
+      const answers: string[] = [];
+      for (const name of ["first", "second", "third"]) {
+        const user = await registerUser(app, `lease_${name}`);
+        const chat = await createChat(app, user);
+        const pair = await sendMessage(app, user, { chatId: chat.id, content: "Denk nach [[fake:stall]]" });
+        answers.push(pair.assistantMessage.id);
+      }
+      // Several lease lengths: only renewals keep them.
+      const recovery = otherReplica(app.app.services.registry);
+      for (let round = 0; round < 6; round++) {
+        await sleep(300);
+        expect(await recovery.interruptAbandoned()).toBe(0);
+      }
+      const rows = await database.owner.message.findMany({ where: { id: { in: answers } } });
+      expect(rows.map((row) => row.status)).toEqual(["streaming", "streaming", "streaming"]);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
+
   it("never takes a live answer of another replica, however long it is silent; once its lease runs out, it does", async () => {
     const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
     const app = await startTestApp(fakeProviderEnv(fake.server), {
