@@ -1,4 +1,3 @@
-import { currentIdentity, type RequestIdentity, runAs } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelInfo } from "../providers/catalogue.js";
@@ -45,8 +44,6 @@ interface ActiveGeneration {
   /** Why we aborted: a user's stop, or the server shutting down. */
   abortStatus: "stopped" | "interrupted";
   done: Promise<void>;
-  /** Whose answer it is: its lease is renewed as them (row-level security). */
-  identity: RequestIdentity | null;
 }
 
 export interface AnswerGeneratorOptions {
@@ -112,7 +109,6 @@ export class AnswerGenerator {
       controller: new AbortController(),
       abortStatus: "stopped",
       done: Promise.resolve(),
-      identity: currentIdentity(),
     };
     if (Date.now() >= this.graceEndsAt) {
       generation.abortStatus = "interrupted";
@@ -178,32 +174,19 @@ export class AnswerGenerator {
   }
 
   /**
-   * Renews the leases of all answers generated here, while there are any: one update per person (the
-   * timer runs in the context of the answer that started it, and row-level security would let that
-   * person's update reach only their own rows).
+   * Renews the leases of all answers generated here, while there are any: one statement for everyone's
+   * answers, through the database's named path for it (app_renew_answer_leases, SECURITY DEFINER) — the
+   * timer runs in the context of the answer that started it, and row-level security would let an update
+   * of that person reach only their own rows.
    */
   private keepLeases(): void {
     if (this.leaseTimer) return;
     this.leaseTimer = setInterval(() => {
       if (this.active.size === 0) return this.close();
-      const byPerson = new Map<string, { identity: RequestIdentity | null; ids: string[] }>();
-      for (const [id, generation] of this.active) {
-        const key = generation.identity ? `${generation.identity.userId}|${generation.identity.orgId}` : "";
-        const entry = byPerson.get(key) ?? { identity: generation.identity, ids: [] };
-        entry.ids.push(id);
-        byPerson.set(key, entry);
-      }
-      const leaseExpiresAt = this.newLease();
-      for (const { identity, ids } of byPerson.values()) {
-        void runAs(identity, async () => {
-          await this.options.prisma.message.updateMany({
-            where: { id: { in: ids }, status: "streaming" },
-            data: { leaseExpiresAt },
-          });
-        }).catch((error: unknown) =>
-          this.options.logger.warn({ err: error }, "could not renew answer leases"),
-        );
-      }
+      const ids = [...this.active.keys()];
+      this.options.prisma.$queryRaw`select app_renew_answer_leases(${ids}::uuid[], ${this.newLease()})`.catch(
+        (error: unknown) => this.options.logger.warn({ err: error }, "could not renew answer leases"),
+      );
     }, this.lease.renewEveryMs);
     this.leaseTimer.unref();
   }
