@@ -222,12 +222,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const runMs = Date.now() - runStarted;
     log(`users done after ${(runMs / 1000).toFixed(1)} s; waiting for answers to end`);
 
-    // Answers must all be terminal within the settle time; provider calls (titles too) must have ended.
+    // Answers must all be terminal within the settle time (an answer that ended stays ended); provider
+    // calls must have ended too, and titles, queued a few at a time after a burst of new chats, get
+    // TITLE_BACKLOG_MS more to do so.
     const settleStarted = Date.now();
     for (let round = 0; ; round++) {
       const [streaming, open] = await Promise.all([countStreaming(databaseUrl), provider.activeStreams()]);
       if (streaming === 0 && open === 0) break;
-      if (Date.now() - settleStarted > options.settleMs) break;
+      const waited = Date.now() - settleStarted;
+      if (streaming > 0 && waited > options.settleMs) break;
+      if (waited > options.settleMs + TITLE_BACKLOG_MS) break;
       // Titles are generated a few at a time, so their queue may outlast the users.
       if (round % 5 === 4) log(`${streaming} answers streaming, ${open} provider calls open`);
       await sleep(1_000);
@@ -379,6 +383,9 @@ function ttft(answers: AnswerRecord[], calls: FakeCall[]): SoakResult["ttftMs"] 
     afterSignUps: percentiles(times(answers.filter((record) => record.sendStartedAt >= signUpsOver))),
   };
 }
+
+/** After the answers, how much longer the soak waits for the queue of titles (4 at a time per replica). */
+const TITLE_BACKLOG_MS = 180_000;
 
 function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);

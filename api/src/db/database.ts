@@ -12,6 +12,13 @@ import { withUnbatchedUniqueReads } from "./unbatched-unique-reads.js";
 
 export type { PrismaClient };
 
+/**
+ * An interactive transaction waits this long for a pooled connection (Prisma's default: 2 s, then
+ * P2028). A replica taking over another's users at once waits a few seconds for its pool; a plain query
+ * waits as long as it takes, and a transaction must not fail where a query would have gone through.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000 };
+
 export interface Database {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
@@ -62,7 +69,9 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   });
   pool.on("error", (error) => options.onConnectionError?.(error));
   await assertRuntimeRole(pool);
-  const prisma = withUnbatchedUniqueReads(new PrismaClient({ adapter: new PrismaPg(pool) }));
+  const prisma = withUnbatchedUniqueReads(
+    new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS }),
+  );
   return {
     kind: "postgres",
     prisma,
@@ -87,7 +96,10 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
   const instance = pglite;
   const prisma = withUnbatchedUniqueReads(
-    new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(instance)) }),
+    new PrismaClient({
+      adapter: new PrismaPGlite(identityPGlite(instance)),
+      transactionOptions: TRANSACTION_OPTIONS,
+    }),
   );
   return {
     kind: "pglite",
