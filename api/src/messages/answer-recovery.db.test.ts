@@ -25,6 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
+// Leases short enough to run out within a test.
+const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
+const startWithShortLeases = () =>
+  startTestApp(fakeProviderEnv(fake.server), {
+    database,
+    timings: { answerLease: lease, followIdleCheckMs: 200 },
+  });
+
 async function streamingAnswer() {
   // Rows as an earlier process left them (written as the owner: no request is around).
   const prisma = database.owner;
@@ -80,11 +88,7 @@ describe("recovery of answers without a generator", () => {
   });
 
   it("renews the leases of everyone's answers, not only of the person whose answer started the renewals", async () => {
-    const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
-    const app = await startTestApp(fakeProviderEnv(fake.server), {
-      database,
-      timings: { answerLease: lease, followIdleCheckMs: 200 },
-    });
+    const app = await startWithShortLeases();
     try {
       const answers: string[] = [];
       for (const name of ["first", "second", "third"]) {
@@ -107,11 +111,7 @@ describe("recovery of answers without a generator", () => {
   }, 30_000);
 
   it("never takes a live answer of another replica, however long it is silent; once its lease runs out, it does", async () => {
-    const lease = { durationMs: 800, renewEveryMs: 150, sweepEveryMs: 100 };
-    const app = await startTestApp(fakeProviderEnv(fake.server), {
-      database,
-      timings: { answerLease: lease, followIdleCheckMs: 200 },
-    });
+    const app = await startWithShortLeases();
     try {
       const user = await registerUser(app, "thinker");
       const chat = await createChat(app, user);
