@@ -84,7 +84,7 @@ export function ChatArea(): JSX.Element {
   const [, updateChat] = createMutation(UpdateChatMutation);
   const [actionError, setActionError] = createSignal<string>();
   let scroller: HTMLDivElement | undefined;
-  const anchor = createScrollAnchor(() => scroller);
+  const anchor = createScrollAnchor(() => scroller, ":scope > article.message");
 
   const newestPage = () => chat.data?.chat.messages;
   const older = createOlderPages(chatId, () => newestPage()?.pageInfo, OLDER_PAGE_SIZE);
