@@ -36,6 +36,7 @@ async function main() {
     database,
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
+    delayMs: config.SHUTDOWN_DELAY_MS,
   });
 }
 

@@ -18,6 +18,8 @@
 //   SOAK_STALL_MS            how long a stalled provider call stays silent before it drops the connection
 //                            (default 0 = until the API hangs up, like a provider that never answers)
 //   SOAK_GRACE_MS            SHUTDOWN_GRACE_MS of the APIs (default 3000)
+//   SOAK_DELAY_MS            SHUTDOWN_DELAY_MS of the APIs (default 2000): the load balancer polls /readyz
+//                            every 300 ms, so it has stopped routing to a replica before that one drains
 //   SOAK_SIGTERM_AT          SIGTERM to replica B (then restarted) once this share of the messages is sent
 //                            (default 0.35; of the messages still expected: users who could not sign in
 //                            send none)
@@ -54,6 +56,7 @@ export interface SoakOptions {
   idleTimeoutMs: number;
   stallMs: number;
   graceMs: number;
+  delayMs: number;
   sigtermAt: number;
   redisRestartAt: number;
   redisDownMs: number;
@@ -90,6 +93,7 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   idleTimeoutMs: 3_000,
   stallMs: 0,
   graceMs: 3_000,
+  delayMs: 2_000,
   sigtermAt: 0.35,
   redisRestartAt: 0.65,
   redisDownMs: 1_000,
@@ -134,6 +138,7 @@ export function soakOptionsFromEnv(env: Record<string, string | undefined> = pro
     idleTimeoutMs: number("SOAK_IDLE_TIMEOUT_MS", d.idleTimeoutMs),
     stallMs: number("SOAK_STALL_MS", d.stallMs),
     graceMs: number("SOAK_GRACE_MS", d.graceMs),
+    delayMs: number("SOAK_DELAY_MS", d.delayMs),
     sigtermAt: number("SOAK_SIGTERM_AT", d.sigtermAt),
     redisRestartAt: number("SOAK_REDIS_RESTART_AT", d.redisRestartAt),
     redisDownMs: number("SOAK_REDIS_DOWN_MS", d.redisDownMs),

@@ -49,13 +49,13 @@ export function formatReport(result: SoakResult): string {
   row(
     "Billing",
     `usage rows ${figures.usageRows.chat} chat + ${figures.usageRows.title} title = ${figures.usageRows.chat + figures.usageRows.title} ` +
-      `vs ${figures.callsWithTokens} calls with tokens — mismatches ${figures.billingMismatches}, calls still open ${figures.callsStillOpen}`,
+      `vs ${figures.billableCalls} billable calls (tokens written, or cut off by the API) — mismatches ${figures.billingMismatches}, calls still open ${figures.callsStillOpen}`,
   );
   row(
     "HTTP",
-    `requests ${traffic.requests}; 5xx other than draining: ${traffic.otherServerErrors.length}; ` +
-      `503 from the draining replica: ${traffic.draining503} (${list(traffic.drainingByLabel)}) — expected while it drains, ` +
-      `a load balancer routes around them; connection errors: ${list(traffic.connectionErrors)}`,
+    `requests ${traffic.requests}; 5xx ${traffic.otherServerErrors.length + traffic.draining503} ` +
+      `(of them 503 from a draining replica: ${traffic.draining503} ${list(traffic.drainingByLabel)}); ` +
+      `connection errors: ${list(traffic.connectionErrors)}`,
   );
   row(
     "Statuses",

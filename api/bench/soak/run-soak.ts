@@ -125,6 +125,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         PWA_DIST: "/nonexistent",
         DEFAULT_MODEL: SOAK_MODEL,
         SHUTDOWN_GRACE_MS: String(options.graceMs),
+        SHUTDOWN_DELAY_MS: String(options.delayMs),
         PROVIDER_IDLE_TIMEOUT_MS: String(options.idleTimeoutMs),
         RATE_LIMIT_REQUESTS_PER_MINUTE: unlimited,
         RATE_LIMIT_MESSAGES_PER_MINUTE: unlimited,
@@ -322,10 +323,18 @@ function missed(what: string, why: string | undefined): Violation {
 
 function trafficViolations(counters: TrafficCounters): Violation[] {
   const violations: Violation[] = counters.otherServerErrors.map((error) => ({
-    invariant: "no HTTP 5xx except a draining replica's 503",
+    invariant: "no HTTP 5xx",
     detail: `${error.label} ${error.path} HTTP ${error.status}: ${error.body}`,
     ids: [],
   }));
+  // The replica reports not ready for SHUTDOWN_DELAY_MS before it drains: the balancer has moved on.
+  if (counters.draining503 > 0) {
+    violations.push({
+      invariant: "no HTTP 5xx",
+      detail: `${counters.draining503} requests got 503 from a draining replica (${[...counters.drainingByLabel].map(([label, count]) => `${label} ${count}`).join(", ")})`,
+      ids: [],
+    });
+  }
   for (const error of counters.internalErrors) {
     violations.push({
       invariant: "no INTERNAL errors",

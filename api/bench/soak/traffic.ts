@@ -1,8 +1,8 @@
 import type { Replicas } from "./stack.js";
 
 // What a load balancer in front of the two replicas does, and what the clients count: a replica is in
-// rotation while its /readyz answers 200 (checked every 300 ms, so a replica that starts draining still
-// gets requests for a moment — the 503s a load balancer routes around); every response's status is
+// rotation while its /readyz answers 200 (checked every 300 ms; a replica reports not ready for
+// SHUTDOWN_DELAY_MS before it drains, so none of its requests should meet the drain); every response's status is
 // counted, whether it came to a GraphQL request or a graphql-sse stream.
 
 export type Slot = "A" | "B";
@@ -34,7 +34,7 @@ export interface GraphqlErrorRecord {
 export class TrafficCounters {
   requests = 0;
   readonly byStatus = new Map<number, number>();
-  /** 503 from a draining replica: expected while it drains; a load balancer routes around them. */
+  /** 503 from a draining replica: none expected, it was out of rotation before it drained. */
   draining503 = 0;
   readonly drainingByLabel = new Map<string, number>();
   /** Every other 5xx: must be none. */

@@ -116,7 +116,10 @@ export function createApp({ config, database, logger, services }: AppDependencie
     // Shutting down: the proxy and clients take new work elsewhere; streams already open go on.
     if (lifecycle.draining)
       return sendJson(res, 503, { status: "draining" }, { connection: "close", "retry-after": "1" });
-    if (pathname === "/readyz") return answerReadiness(res, database, logger);
+    if (pathname === "/readyz") {
+      if (lifecycle.stopping) return sendJson(res, 503, { status: "draining" });
+      return answerReadiness(res, database, logger);
+    }
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
       if (refuseCrossSiteRequest(req, res, crossSite)) return;
       void readBodyWithin(req, res, config.MAX_REQUEST_BODY_BYTES).then((proceed) => {

@@ -28,11 +28,22 @@ export class ServerLifecycle {
   // A set rather than listeners on one AbortSignal: thousands of open streams each wait for the end.
   private readonly endingListeners = new Set<() => void>();
   private isDraining = false;
+  private isStopping = false;
   private openStreams = 0;
   private readonly onAllStreamsClosed: (() => void)[] = [];
 
   get draining(): boolean {
     return this.isDraining;
+  }
+
+  /** Whether the server is about to stop: not ready (/readyz 503), though it may still take work. */
+  get stopping(): boolean {
+    return this.isStopping;
+  }
+
+  /** From now on /readyz answers 503: load balancers that poll it route new work elsewhere. */
+  announceStop(): void {
+    this.isStopping = true;
   }
 
   /** Calls `listener` when open streams are to end (at once if they already are); returns "stop listening". */
@@ -51,6 +62,7 @@ export class ServerLifecycle {
    * of reaching this one on a kept-alive connection and getting 503.
    */
   beginDraining(): void {
+    this.isStopping = true;
     this.isDraining = true;
     for (const res of this.open) if (!res.headersSent) res.setHeader("connection", "close");
   }
@@ -124,16 +136,27 @@ export interface ShutdownDependencies {
   logger: Logger;
   /** How long answers in progress may go on (SHUTDOWN_GRACE_MS). */
   graceMs: number;
+  /**
+   * How long the server goes on taking work after the signal while /readyz answers 503
+   * (SHUTDOWN_DELAY_MS): a load balancer polling readiness stops routing here before requests are
+   * refused, so none of them gets a 503.
+   */
+  delayMs: number;
 }
 
 /**
- * Stops taking new work (new connections refused, new requests 503, /readyz 503, queued sign-ins
- * refused), lets answers and titles in progress finish for up to `graceMs`, saves the rest as
+ * Reports not ready (/readyz 503) while still taking work for `delayMs`, then stops taking new work
+ * (new connections refused, new requests 503, queued sign-ins refused), lets answers and titles in progress finish for up to `graceMs`, saves the rest as
  * INTERRUPTED, ends the remaining streams cleanly, lets requests still in progress finish, then closes
  * connections, services and the database.
  */
 export async function shutDownGracefully(deps: ShutdownDependencies): Promise<void> {
   const { lifecycle, server, services, logger } = deps;
+  lifecycle.announceStop();
+  if (deps.delayMs > 0) {
+    logger.info({ delayMs: deps.delayMs }, "not ready: new work is still taken until load balancers notice");
+    await sleep(deps.delayMs);
+  }
   const started = Date.now();
   lifecycle.beginDraining();
   server.stopAccepting();
@@ -173,10 +196,13 @@ export function shutDownOnSignals(deps: ShutdownDependencies): void {
     }
     stopping = true;
     deps.logger.info({ signal }, "shutting down");
-    setTimeout(() => {
-      deps.logger.error("shutdown did not finish in time; exiting");
-      process.exit(1);
-    }, deps.graceMs + CLEANUP_MS).unref();
+    setTimeout(
+      () => {
+        deps.logger.error("shutdown did not finish in time; exiting");
+        process.exit(1);
+      },
+      deps.delayMs + deps.graceMs + CLEANUP_MS,
+    ).unref();
     shutDownGracefully(deps).then(
       () => process.exit(0),
       (error: unknown) => {

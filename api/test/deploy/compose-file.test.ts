@@ -106,7 +106,9 @@ describe("docker-compose.coolify.yml", () => {
 
   it("lets Docker wait longer than the API drains answers before it kills the container", () => {
     const stopSeconds = Number(/^(\d+)s$/.exec(api.stop_grace_period ?? "")?.[1]);
-    const graceMs = loadConfig(firstDeployment(api.environment ?? {})).SHUTDOWN_GRACE_MS;
-    expect(stopSeconds * 1000).toBeGreaterThanOrEqual(graceMs + 10_000);
+    const config = loadConfig(firstDeployment(api.environment ?? {}));
+    expect(stopSeconds * 1000).toBeGreaterThanOrEqual(
+      config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 10_000,
+    );
   });
 });

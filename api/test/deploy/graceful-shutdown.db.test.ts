@@ -94,6 +94,32 @@ describe.skipIf(testDbKind() !== "postgres")("SIGTERM while answers stream", () 
     expect(await savedAnswer(messageId)).toMatchObject({ status: "complete", content: text });
   });
 
+  it("with SHUTDOWN_DELAY_MS it reports not ready at once but serves every request until the delay is over", async () => {
+    const delayMs = 2_000;
+    const api = await start({ SHUTDOWN_GRACE_MS: "1000", SHUTDOWN_DELAY_MS: String(delayMs) });
+    const status = (path: string, init?: RequestInit) =>
+      fetch(`${api.url}${path}`, init).then(
+        (response) => response.status,
+        () => "refused" as const,
+      );
+    const typename = () =>
+      status("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+    expect(await status("/readyz")).toBe(200);
+    const signalledAt = Date.now();
+    const exit = api.stop("SIGTERM");
+    await expect.poll(() => status("/readyz"), { interval: 50 }).toBe(503);
+    // Not ready, yet a request that a load balancer sent before it noticed is served.
+    expect(await typename()).toBe(200);
+    expect(Date.now() - signalledAt).toBeLessThan(delayMs);
+    await expect.poll(typename, { interval: 100, timeout: delayMs + 3_000 }).not.toBe(200);
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(delayMs);
+    expect(await exit).toBe(0);
+  });
+
   it("the title of a chat whose first answer ends during the drain is written and billed before the exit", async () => {
     const api = await start({ SHUTDOWN_GRACE_MS: "15000" });
     const { messageId, followed, exit } = await signalMidAnswer(api, 20, "graceful_title");
