@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { FakeCall } from "../../test/fake-provider/faults.js";
+import { type FakeCall, isBillable } from "../../test/fake-provider/faults.js";
 import { type AnswerRecord, SOAK_MODEL, TAG_PATTERN, type UserRecord } from "./records.js";
 
 // The soak's verdict: what the database holds after the run, against what the clients sent and saw
@@ -86,7 +86,7 @@ export interface Verdict {
     textMismatches: number;
     chatCalls: number;
     titleCalls: number;
-    callsWithTokens: number;
+    billableCalls: number;
     callsStillOpen: number;
     usageRows: { chat: number; title: number };
     billingMismatches: number;
@@ -291,14 +291,14 @@ export function verify(input: VerifyInput): Verdict {
       }
     }
 
-    // Billing: every call that wrote tokens is one usage row of this answer.
-    const withTokens = calls.filter((call) => call.piecesSent > 0).length;
+    // Billing: every billable call is one usage row of this answer.
+    const withTokens = calls.filter(isBillable).length;
     const rows = chatUsage.get(answer.id)?.length ?? 0;
     if (rows !== withTokens) {
       billingMismatches += 1;
       fail(
         "every provider call with tokens billed once",
-        `${evidence()}; ${withTokens} calls with tokens, ${rows} usage rows (purpose chat)`,
+        `${evidence()}; ${withTokens} billable calls, ${rows} usage rows (purpose chat)`,
         ids,
       );
     }
@@ -313,14 +313,14 @@ export function verify(input: VerifyInput): Verdict {
       );
       continue;
     }
-    const withTokens = calls.filter((call) => call.piecesSent > 0).length;
+    const withTokens = calls.filter(isBillable).length;
     const rows = titleUsage.get(chatId)?.length ?? 0;
     if (rows !== withTokens) {
       billingMismatches += 1;
       const title = stored.chats.find((chat) => chat.id === chatId)?.title;
       fail(
         "every provider call with tokens billed once",
-        `title of chat ${chatId} (now "${title}"): title calls ${describeCalls(calls)}; ${withTokens} with tokens, ${rows} usage rows (purpose title)`,
+        `title of chat ${chatId} (now "${title}"): title calls ${describeCalls(calls)}; ${withTokens} billable, ${rows} usage rows (purpose title)`,
         [chatId],
       );
     }
@@ -345,7 +345,7 @@ export function verify(input: VerifyInput): Verdict {
       textMismatches,
       chatCalls: [...chatCalls.values()].flat().length,
       titleCalls: [...titleCalls.values()].flat().length,
-      callsWithTokens: allCalls.filter((call) => call.piecesSent > 0).length,
+      billableCalls: allCalls.filter(isBillable).length,
       callsStillOpen: allCalls.filter((call) => call.outcome === "streaming").length,
       usageRows: {
         chat: stored.usage.filter((row) => row.purpose === "chat").length,

@@ -200,6 +200,9 @@ export class AnswerGenerator {
     let model: ModelInfo | null = null;
     let status: FinalStatus = "complete";
     let failure: { code: string; message: string } | null = null;
+    // A request the provider may be working on (not one it refused, waiting for a retry).
+    let callInFlight = false;
+    let cutInFlight = false;
 
     let savedLength = 0;
     const timer = setInterval(() => {
@@ -225,11 +228,16 @@ export class AnswerGenerator {
         generation.controller.signal,
         {
           ...this.options.retry,
-          onRetry: (error, attempt, delayMs) =>
+          onAttempt: () => {
+            callInFlight = true;
+          },
+          onRetry: (error, attempt, delayMs) => {
+            callInFlight = false;
             logger.warn(
               { code: error.code, attempt, delayMs, model: request.modelId },
               "retrying provider call",
-            ),
+            );
+          },
         },
       );
       for await (const event of stream) {
@@ -248,6 +256,7 @@ export class AnswerGenerator {
     } catch (error) {
       if (generation.controller.signal.aborted) {
         status = generation.abortStatus;
+        cutInFlight = callInFlight;
       } else {
         status = "failed";
         failure =
@@ -262,7 +271,7 @@ export class AnswerGenerator {
     }
 
     const saved = await this.saveFinal(saves, content, status, failure);
-    const recordedUsage = await this.recordCall(request, model, usage, content);
+    const recordedUsage = await this.recordCall(request, model, usage, content, cutInFlight);
     const outcome = {
       status: saved.status,
       provider: model?.provider ?? null,
@@ -300,14 +309,19 @@ export class AnswerGenerator {
     return { status: "failed" as const, failure: unsaved };
   }
 
-  /** Every provider call that produced something is paid for, whatever became of the answer. */
+  /**
+   * Every provider call that produced something is paid for, whatever became of the answer; so is one
+   * we cut off (stopped, interrupted) before its first token: the provider read the prompt. When it had
+   * not received the request yet, that is an estimate too many, never one too few.
+   */
   private async recordCall(
     request: GenerationRequest,
     model: ModelInfo | null,
     usage: TokenUsage | null,
     content: string,
+    cutInFlight: boolean,
   ): Promise<TokenUsage | null> {
-    if (!model || (!usage && !content)) return null;
+    if (!model || (!usage && !content && !cutInFlight)) return null;
     const prompt = [request.system ?? "", ...request.history.map((turn) => turn.content)].join("\n");
     const recorded = usage ?? estimateUsage(prompt, content);
     await recordUsage(this.options.prisma, {

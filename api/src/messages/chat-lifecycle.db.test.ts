@@ -114,6 +114,25 @@ describe("the answer is generated on the server", () => {
     expect(fake.server.activeStreamCount()).toBe(0);
   });
 
+  it("an answer stopped before its first token is billed for its prompt: the provider has read it", async () => {
+    fake.server.setScenario({ text: words(20), chunking: "words", stallAfterChars: 0 });
+    const chat = await createChat(app, alice, { model: "openai/gpt-4.1-mini" });
+    const sent = await sendMessage(app, alice, { chatId: chat.id, content: "Stopp, bevor du anfängst" });
+    await expect.poll(() => fake.server.activeStreamCount()).toBe(1);
+    const stopped = await app.gql<{ stopGeneration: MessageResult }>(
+      `mutation($id: ID!) { stopGeneration(messageId: $id) { ${MESSAGE_FIELDS} } }`,
+      { id: sent.assistantMessage.id },
+      { token: alice.accessToken },
+    );
+    expect(stopped.data?.stopGeneration).toMatchObject({ status: "STOPPED", content: "" });
+    const billed = () =>
+      app.database.owner.tokenUsage.findMany({ where: { messageId: sent.assistantMessage.id } });
+    await expect.poll(async () => (await billed()).length).toBe(1);
+    const [row] = await billed();
+    expect(row?.promptTokens).toBeGreaterThan(0);
+    expect(row?.completionTokens).toBe(0);
+  });
+
   it("a provider error mid-stream keeps the partial answer as FAILED and the user message intact", async () => {
     fake.server.setScenario({ text: words(50), chunking: "words", errorAfterChars: 40 });
     const chat = await createChat(app, alice, { model: "anthropic/claude-sonnet-4-5" });

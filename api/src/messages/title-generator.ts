@@ -80,11 +80,16 @@ export class TitleGenerator {
     let called: { model: ModelInfo; prompt: string } | null = null;
     let text = "";
     let usage: TokenUsage | null = null;
+    let signal: AbortSignal | undefined;
+    // A request the provider may be working on (not one it refused, waiting for a retry).
+    let callInFlight = false;
+    let cutInFlight = false;
     try {
       const modelId = this.modelFor(request.chatModelId);
       const { adapter, model } = registry.resolve(modelId);
       const conversation = `User: ${request.question.slice(0, EXCERPT_CHARS)}\n\nAssistant: ${request.answer.slice(0, EXCERPT_CHARS)}`;
       called = { model, prompt: TITLE_PROMPT + conversation };
+      signal = AbortSignal.any([AbortSignal.timeout(TITLE_TIMEOUT_MS), this.stopping.signal]);
       const stream = streamWithRetry(
         adapter,
         {
@@ -95,7 +100,15 @@ export class TitleGenerator {
           maxOutputTokens: 30,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
-        AbortSignal.any([AbortSignal.timeout(TITLE_TIMEOUT_MS), this.stopping.signal]),
+        signal,
+        {
+          onAttempt: () => {
+            callInFlight = true;
+          },
+          onRetry: () => {
+            callInFlight = false;
+          },
+        },
       );
       for await (const event of stream) {
         if (event.type === "delta") text += event.text;
@@ -110,11 +123,13 @@ export class TitleGenerator {
       });
       return title;
     } catch (error) {
+      cutInFlight = callInFlight && Boolean(signal?.aborted);
       logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
       return null;
     } finally {
-      // A call that produced something is paid for, also when it failed half-way.
-      if (called && (usage || text)) {
+      // A call that produced something is paid for, also when it failed half-way; so is one cut off
+      // (shutdown, timeout) before its first token: the provider read the prompt.
+      if (called && (usage || text || cutInFlight)) {
         await recordUsage(prisma, {
           userId: request.userId,
           chatId: request.chatId,

@@ -51,8 +51,10 @@ export interface FakeCall {
 
 export interface CallCounts {
   calls: number;
-  /** Calls that wrote at least one text piece: each must be billed exactly once. */
+  /** Calls that wrote at least one text piece. */
   callsWithTokens: number;
+  /** Calls to be billed exactly once (see `isBillable`). */
+  billableCalls: number;
   byFault: Record<FaultKind | "none", number>;
   byOutcome: Record<CallOutcome, number>;
 }
@@ -140,9 +142,18 @@ export function countCalls(calls: readonly FakeCall[]): CallCounts {
   return {
     calls: calls.length,
     callsWithTokens: calls.filter((call) => call.piecesSent > 0).length,
+    billableCalls: calls.filter(isBillable).length,
     byFault,
     byOutcome,
   };
+}
+
+/**
+ * A call a provider charges for: it wrote tokens, or its client hung up while it worked on the prompt
+ * (stopped, shut down). Refused calls (429, 500) cost nothing.
+ */
+export function isBillable(call: FakeCall): boolean {
+  return call.piecesSent > 0 || call.outcome === "client-gone";
 }
 
 /** Marks a call as ended; a call that already ended keeps its first outcome. */
