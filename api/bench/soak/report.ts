@@ -53,7 +53,7 @@ export function formatReport(result: SoakResult): string {
   );
   row(
     "HTTP",
-    `requests ${traffic.requests}; 5xx ${traffic.otherServerErrors.length + traffic.draining503} ` +
+    `requests ${traffic.requests}; 5xx ${traffic.serverErrors.length} ` +
       `(of them 503 from a draining replica: ${traffic.draining503} ${list(traffic.drainingByLabel)}); ` +
       `connection errors: ${list(traffic.connectionErrors)}`,
   );

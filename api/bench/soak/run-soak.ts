@@ -322,19 +322,12 @@ function missed(what: string, why: string | undefined): Violation {
 }
 
 function trafficViolations(counters: TrafficCounters): Violation[] {
-  const violations: Violation[] = counters.otherServerErrors.map((error) => ({
+  const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  const violations: Violation[] = counters.serverErrors.map((error) => ({
     invariant: "no HTTP 5xx",
-    detail: `${error.label} ${error.path} HTTP ${error.status}: ${error.body}`,
+    detail: `${error.label} ${error.path} HTTP ${error.status} (sent ${clock(error.sentAt)}, answered ${clock(error.at)}): ${error.body}`,
     ids: [],
   }));
-  // The replica reports not ready for SHUTDOWN_DELAY_MS before it drains: the balancer has moved on.
-  if (counters.draining503 > 0) {
-    violations.push({
-      invariant: "no HTTP 5xx",
-      detail: `${counters.draining503} requests got 503 from a draining replica (${[...counters.drainingByLabel].map(([label, count]) => `${label} ${count}`).join(", ")})`,
-      ids: [],
-    });
-  }
   for (const error of counters.internalErrors) {
     violations.push({
       invariant: "no INTERNAL errors",

@@ -15,6 +15,8 @@ export interface Target {
 }
 
 export interface ServerErrorRecord {
+  /** When the request went out and when its answer came (ms since the epoch). */
+  sentAt: number;
   at: number;
   label: string;
   path: string;
@@ -34,11 +36,11 @@ export interface GraphqlErrorRecord {
 export class TrafficCounters {
   requests = 0;
   readonly byStatus = new Map<number, number>();
-  /** 503 from a draining replica: none expected, it was out of rotation before it drained. */
+  /** 503 from a draining replica (among serverErrors): none expected, it left the rotation first. */
   draining503 = 0;
   readonly drainingByLabel = new Map<string, number>();
-  /** Every other 5xx: must be none. */
-  readonly otherServerErrors: ServerErrorRecord[] = [];
+  /** Every 5xx: must be none. */
+  readonly serverErrors: ServerErrorRecord[] = [];
   /** Refused or broken connections (expected around a replica's exit). */
   readonly connectionErrors = new Map<string, number>();
   readonly graphqlErrors = new Map<string, number>();
@@ -61,6 +63,7 @@ export class TrafficCounters {
   countingFetch(target: Target): typeof fetch {
     return async (input, init) => {
       this.requests += 1;
+      const sentAt = Date.now();
       let response: Response;
       try {
         response = await fetch(input, init);
@@ -77,16 +80,15 @@ export class TrafficCounters {
         if (response.status === 503 && /"status"\s*:\s*"draining"/.test(body)) {
           this.draining503 += 1;
           this.drainingByLabel.set(target.label, (this.drainingByLabel.get(target.label) ?? 0) + 1);
-        } else {
-          const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
-          this.otherServerErrors.push({
-            at: Date.now(),
-            label: target.label,
-            path,
-            status: response.status,
-            body: body.slice(0, 300),
-          });
         }
+        this.serverErrors.push({
+          sentAt,
+          at: Date.now(),
+          label: target.label,
+          path: new URL(String(input instanceof Request ? input.url : input)).pathname,
+          status: response.status,
+          body: body.slice(0, 300),
+        });
       }
       return response;
     };

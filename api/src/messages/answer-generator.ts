@@ -200,7 +200,7 @@ export class AnswerGenerator {
     let model: ModelInfo | null = null;
     let status: FinalStatus = "complete";
     let failure: { code: string; message: string } | null = null;
-    // A request the provider may be working on (not one it refused, waiting for a retry).
+    // A call the provider accepted and may be working on (not one it refused, waiting for a retry).
     let callInFlight = false;
     let cutInFlight = false;
 
@@ -224,13 +224,13 @@ export class AnswerGenerator {
           messages: request.history,
           temperature: request.temperature,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
+          onAccepted: () => {
+            callInFlight = true;
+          },
         },
         generation.controller.signal,
         {
           ...this.options.retry,
-          onAttempt: () => {
-            callInFlight = true;
-          },
           onRetry: (error, attempt, delayMs) => {
             callInFlight = false;
             logger.warn(
@@ -311,8 +311,8 @@ export class AnswerGenerator {
 
   /**
    * Every provider call that produced something is paid for, whatever became of the answer; so is one
-   * we cut off (stopped, interrupted) before its first token: the provider read the prompt. When it had
-   * not received the request yet, that is an estimate too many, never one too few.
+   * we cut off (stopped, interrupted) after the provider accepted it, before its first token: the
+   * provider has read the prompt.
    */
   private async recordCall(
     request: GenerationRequest,

@@ -81,7 +81,7 @@ export class TitleGenerator {
     let text = "";
     let usage: TokenUsage | null = null;
     let signal: AbortSignal | undefined;
-    // A request the provider may be working on (not one it refused, waiting for a retry).
+    // A call the provider accepted and may be working on (not one it refused, waiting for a retry).
     let callInFlight = false;
     let cutInFlight = false;
     try {
@@ -99,12 +99,12 @@ export class TitleGenerator {
           temperature: model.supportsTemperature ? 0.3 : undefined,
           maxOutputTokens: 30,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
+          onAccepted: () => {
+            callInFlight = true;
+          },
         },
         signal,
         {
-          onAttempt: () => {
-            callInFlight = true;
-          },
           onRetry: () => {
             callInFlight = false;
           },
@@ -127,8 +127,8 @@ export class TitleGenerator {
       logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
       return null;
     } finally {
-      // A call that produced something is paid for, also when it failed half-way; so is one cut off
-      // (shutdown, timeout) before its first token: the provider read the prompt.
+      // A call that produced something is paid for, also when it failed half-way; so is one the provider
+      // accepted that we cut off (shutdown, timeout) before its first token: it has read the prompt.
       if (called && (usage || text || cutInFlight)) {
         await recordUsage(prisma, {
           userId: request.userId,

@@ -40,6 +40,26 @@ describe.each(PROVIDER_IDS)("%s adapter", (provider: ProviderId) => {
     expect(paced.text).toBe(single.text);
   });
 
+  it("says when the provider accepted the call (it bills the prompt from then on), not when it refused it", async () => {
+    fake.server.setScenario({ status: { code: 429, times: 1 } });
+    let accepted = 0;
+    const request = testRequest(provider, {
+      onAccepted: () => {
+        accepted += 1;
+      },
+    });
+    await expect(collect(fakeAdapter(fake.server, provider).stream(request, openSignal()))).rejects.toThrow();
+    expect(accepted).toBe(0);
+    fake.server.setScenario({ stallAfterChars: 0 });
+    const controller = new AbortController();
+    const stream = fakeAdapter(fake.server, provider).stream(request, controller.signal);
+    const reading = collect(stream);
+    await expect.poll(() => accepted).toBe(1);
+    controller.abort(new Error("stopped"));
+    await expect(reading).rejects.toThrow("stopped");
+    expect(accepted).toBe(1);
+  });
+
   it("omits temperature and the token limit when they are undefined", async () => {
     await collect(fakeAdapter(fake.server, provider).stream(testRequest(provider), openSignal()));
     const body = lastBody();

@@ -42,6 +42,7 @@ export function createAnthropicAdapter(options: AdapterOptions): ProviderAdapter
         body: buildRequestBody(request),
         signal,
         idleTimeoutMs: request.idleTimeoutMs,
+        onAccepted: request.onAccepted,
       });
       for await (const message of messages) {
         const event = parseStreamPayload("anthropic", message.data, eventSchema);

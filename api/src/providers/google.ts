@@ -55,6 +55,7 @@ export function createGoogleAdapter(options: AdapterOptions): ProviderAdapter {
         body: buildRequestBody(request),
         signal,
         idleTimeoutMs: request.idleTimeoutMs,
+        onAccepted: request.onAccepted,
       });
       for await (const message of messages) {
         // After a 200, Gemini may end the body with a raw JSON error object instead of an SSE event.

@@ -57,6 +57,7 @@ export function createOpenAiCompatibleAdapter(config: OpenAiCompatibleConfig): P
         body: buildRequestBody(config, request),
         signal,
         idleTimeoutMs: request.idleTimeoutMs,
+        onAccepted: request.onAccepted,
       });
       for await (const message of messages) {
         if (message.data === "[DONE]") {

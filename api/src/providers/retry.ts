@@ -8,8 +8,6 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Upper bound of any delay, also of a provider's retry-after hint (default 10 s). */
   maxDelayMs?: number;
-  /** An attempt's request goes out (from 1). */
-  onAttempt?: (attempt: number) => void;
   onRetry?: (error: ProviderError, attempt: number, delayMs: number) => void;
 }
 
@@ -28,7 +26,6 @@ export async function* streamWithRetry(
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   for (let attempt = 1; ; attempt++) {
     let sentText = false;
-    options.onAttempt?.(attempt);
     try {
       for await (const event of adapter.stream(request, signal)) {
         if (event.type === "delta") sentText = true;

@@ -15,6 +15,8 @@ export interface StreamRequest {
   signal: AbortSignal;
   /** See CompletionRequest.idleTimeoutMs. */
   idleTimeoutMs?: number;
+  /** See CompletionRequest.onAccepted. */
+  onAccepted?: () => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function* streamRequest(request: StreamRequest): AsyncGenerator<Sse
       throw error;
     }
     if (!response.body) throw streamEndedEarly(provider);
+    request.onAccepted?.();
     try {
       yield* readServerSentEvents(response.body, () => watchdog.alive());
     } catch (error) {

@@ -43,6 +43,11 @@ export interface CompletionRequest {
    * the call fails with PROVIDER_TIMEOUT. Undefined: no limit.
    */
   idleTimeoutMs?: number;
+  /**
+   * Called when the provider has accepted the call (HTTP 2xx): from then on it charges for the prompt,
+   * whatever becomes of the stream.
+   */
+  onAccepted?: () => void;
 }
 
 /**

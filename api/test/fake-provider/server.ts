@@ -214,6 +214,8 @@ export async function startFakeProviderServer(
       "cache-control": "no-cache",
       ...format.extraHeaders,
     });
+    // Providers send their headers at once, also when the first token takes a while.
+    response.flushHeaders();
     const frames = effective.replay === undefined ? format.frames(plan) : [effective.replay];
     const totalBytes = frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0);
     let bytesWritten = 0;
