@@ -55,7 +55,7 @@ export function formatReport(result: SoakResult): string {
     "HTTP",
     `requests ${traffic.requests}; 5xx ${traffic.serverErrors.length} ` +
       `(of them 503 from a draining replica: ${traffic.draining503} ${list(traffic.drainingByLabel)}); ` +
-      `connection errors: ${list(traffic.connectionErrors)}`,
+      `connection errors: ${list(traffic.connectionErrors)}; sent while no replica was ready: ${traffic.picksWithNoneReady}`,
   );
   row(
     "Statuses",

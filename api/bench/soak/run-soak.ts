@@ -268,6 +268,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
 
     await balancer.stop();
+    counters.picksWithNoneReady = balancer.noneReady;
     await replicas.stopAll();
     replicas.readLoopDelays();
     const logFiles = await replicas.writeLogs(logDir);

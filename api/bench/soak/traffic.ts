@@ -2,7 +2,8 @@ import type { Replicas } from "./stack.js";
 
 // What a load balancer in front of the two replicas does, and what the clients count: a replica is in
 // rotation while its /readyz answers 200 (checked every 300 ms; a replica reports not ready for
-// SHUTDOWN_DELAY_MS before it drains, so none of its requests should meet the drain); every response's status is
+// SHUTDOWN_DELAY_MS before it drains, so none of its requests should meet the drain; a check that times
+// out counts only three times in a row); every response's status is
 // counted, whether it came to a GraphQL request or a graphql-sse stream.
 
 export type Slot = "A" | "B";
@@ -39,6 +40,8 @@ export class TrafficCounters {
   /** 503 from a draining replica (among serverErrors): none expected, it left the rotation first. */
   draining503 = 0;
   readonly drainingByLabel = new Map<string, number>();
+  /** Requests sent while the balancer saw no replica ready (it then takes either). */
+  picksWithNoneReady = 0;
   /** Every 5xx: must be none. */
   readonly serverErrors: ServerErrorRecord[] = [];
   /** Refused or broken connections (expected around a replica's exit). */
@@ -116,10 +119,16 @@ export class LoadBalancer {
     this.checker.unref();
   }
 
+  /** Picks made while no replica was ready: any was taken (what a balancer without a healthy one does). */
+  noneReady = 0;
+
   /** A replica in rotation; `avoid` is taken only when it is the only one. */
   pick(avoid?: Slot): Target {
     const live = (["A", "B"] as Slot[]).filter((slot) => this.inRotation.get(slot));
-    const choices = live.length === 0 ? (["A", "B"] as Slot[]) : live;
+    if (live.length === 0) this.noneReady += 1;
+    // None ready: rather one that is only slow to answer than one that said it is not ready.
+    const slow = (["A", "B"] as Slot[]).filter((slot) => !this.refused.has(slot));
+    const choices = live.length > 0 ? live : slow.length > 0 ? slow : (["A", "B"] as Slot[]);
     const preferred = choices.filter((slot) => slot !== avoid);
     const pool = preferred.length > 0 ? preferred : choices;
     const slot = pool[Math.floor(this.random() * pool.length)] ?? "A";
@@ -135,15 +144,33 @@ export class LoadBalancer {
     clearInterval(this.checker);
   }
 
+  /** Replicas whose last check answered "not ready" (or refused the connection). */
+  private readonly refused = new Set<Slot>();
+  private readonly timeoutsInARow = new Map<Slot, number>([
+    ["A", 0],
+    ["B", 0],
+  ]);
+
+  /**
+   * A replica that answers "not ready" (or refuses the connection) leaves the rotation at once; one that
+   * does not answer within the timeout only after three checks in a row (Kubernetes' failureThreshold),
+   * so that a replica slowed by all the traffic is not dropped for being busy.
+   */
   private async check() {
     await Promise.all(
       (["A", "B"] as Slot[]).map(async (slot) => {
         const { url } = this.target(slot);
-        const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
-          (response) => response.ok,
-          () => false,
+        const answer = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+          (response) => (response.ok ? "ready" : "not ready"),
+          (error: unknown) =>
+            error instanceof Error && error.name === "TimeoutError" ? "timeout" : "not ready",
         );
-        this.inRotation.set(slot, ready);
+        const timeouts = answer === "timeout" ? (this.timeoutsInARow.get(slot) ?? 0) + 1 : 0;
+        this.timeoutsInARow.set(slot, timeouts);
+        if (answer === "not ready") this.refused.add(slot);
+        else this.refused.delete(slot);
+        if (answer === "ready") this.inRotation.set(slot, true);
+        else if (answer === "not ready" || timeouts >= 3) this.inRotation.set(slot, false);
       }),
     );
   }

@@ -18,7 +18,7 @@ import { refuseCrossSiteRequest } from "./cross-site.js";
 import { createErrorMasker } from "./error-masking.js";
 import { createContextFactory } from "./graphql-context.js";
 import { useGraphQLSse } from "./graphql-sse.js";
-import { answerHealth, answerReadiness } from "./health.js";
+import { answerHealth, createReadiness } from "./health.js";
 import { sendJson } from "./http-replies.js";
 import { servePwa } from "./pwa-static.js";
 import { useRequestIdentity } from "./request-identity-plugin.js";
@@ -102,6 +102,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     }),
   });
 
+  const answerReadiness = createReadiness(database, logger);
   const pwa = servePwa(config.PWA_DIST, { logger, isSecure: (req) => isSecure(req, proxies) });
   const crossSite = {
     allowedOrigins: config.CORS_ORIGINS,
@@ -118,7 +119,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
       return sendJson(res, 503, { status: "draining" }, { connection: "close", "retry-after": "1" });
     if (pathname === "/readyz") {
       if (lifecycle.stopping) return sendJson(res, 503, { status: "draining" });
-      return answerReadiness(res, database, logger);
+      return void answerReadiness(res);
     }
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
       if (refuseCrossSiteRequest(req, res, crossSite)) return;
