@@ -19,4 +19,16 @@ describe("layering", () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it("product code builds SQL only from bound parameters: no $queryRawUnsafe or $executeRawUnsafe", () => {
+    const offenders: string[] = [];
+    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith(".ts") || entry.name.endsWith(".test.ts")) continue;
+      const file = path.relative(src, path.join(entry.parentPath, entry.name));
+      if (file.startsWith(`generated${path.sep}`)) continue;
+      if (/\$(query|execute)RawUnsafe\s*[<(]/.test(readFileSync(path.join(src, file), "utf8")))
+        offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

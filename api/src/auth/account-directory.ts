@@ -1,5 +1,5 @@
 import type { RequestIdentity } from "../db/request-identity.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 /** An account as the database's named paths describe it, before anyone is signed in. */
 export interface AccountIdentity {
@@ -22,9 +22,10 @@ export type RegistrationOutcome =
   | "organization_inactive"
   | "registration_closed";
 
-const IDENTITY_COLUMNS = `user_id as "userId", org_id as "orgId", is_admin as "isAdmin",
+// A constant fragment: every value of these queries is a bound parameter (no $queryRawUnsafe).
+const IDENTITY_COLUMNS = Prisma.raw(`user_id as "userId", org_id as "orgId", is_admin as "isAdmin",
   is_platform_admin as "isPlatformAdmin", user_active as "userActive", org_active as "orgActive",
-  token_version as "tokenVersion"`;
+  token_version as "tokenVersion"`);
 
 /**
  * Looks accounts up across organisations, which row-level security forbids the API's own queries:
@@ -35,10 +36,8 @@ export class AccountDirectory {
   constructor(private readonly prisma: PrismaClient) {}
 
   async identity(userId: string): Promise<AccountIdentity | null> {
-    const rows = await this.prisma.$queryRawUnsafe<AccountIdentity[]>(
-      `select ${IDENTITY_COLUMNS} from app_account_identity($1::uuid)`,
-      userId,
-    );
+    const rows = await this.prisma.$queryRaw<AccountIdentity[]>`
+      select ${IDENTITY_COLUMNS} from app_account_identity(${userId}::uuid)`;
     return rows[0] ?? null;
   }
 
@@ -47,20 +46,16 @@ export class AccountDirectory {
     userId: string,
     sessionId: string,
   ): Promise<(AccountIdentity & { sessionLive: boolean }) | null> {
-    const rows = await this.prisma.$queryRawUnsafe<(AccountIdentity & { sessionLive: boolean })[]>(
-      `select ${IDENTITY_COLUMNS}, session_live as "sessionLive" from app_account_identity($1::uuid, $2::uuid)`,
-      userId,
-      sessionId,
-    );
+    const rows = await this.prisma.$queryRaw<(AccountIdentity & { sessionLive: boolean })[]>`
+      select ${IDENTITY_COLUMNS}, session_live as "sessionLive"
+      from app_account_identity(${userId}::uuid, ${sessionId}::uuid)`;
     return rows[0] ?? null;
   }
 
   /** The account a sign-in names, with its password hash. */
   async byLogin(login: string): Promise<(AccountIdentity & { passwordHash: string }) | null> {
-    const rows = await this.prisma.$queryRawUnsafe<(AccountIdentity & { passwordHash: string })[]>(
-      `select ${IDENTITY_COLUMNS}, password_hash as "passwordHash" from app_login_account($1)`,
-      login,
-    );
+    const rows = await this.prisma.$queryRaw<(AccountIdentity & { passwordHash: string })[]>`
+      select ${IDENTITY_COLUMNS}, password_hash as "passwordHash" from app_login_account(${login})`;
     return rows[0] ?? null;
   }
 
