@@ -177,6 +177,23 @@ test("an organisation's admin invites a member and revokes an invitation, whose 
   await screenshot(refused, testInfo, "invitation-revoked");
   await refused.context().close();
 
+  // Opened while signed in, the link says what it is for instead of being ignored.
+  const signedIn = await freshPage(browser, testInfo);
+  await signIn(signedIn, admin);
+  await expect(signedIn.getByRole("heading", { name: "How can I help?" })).toBeVisible();
+  await signedIn.goto(memberUrl);
+  const notice = signedIn.getByRole("status").filter({ hasText: "You opened an invitation link" });
+  await expect(notice).toContainText(`signed in as ${admin}`);
+  await notice.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(notice).toHaveCount(0);
+  expect(new URL(signedIn.url()).hash).toBe("");
+  await signedIn.goto("/settings");
+  await signedIn.goto(memberUrl);
+  await notice.getByRole("button", { name: "Sign out and accept" }).click();
+  await expect(signedIn.getByText(`You are invited to join ${organization}.`, { exact: true })).toBeVisible();
+  await expect(signedIn.getByRole("heading", { name: "Create an account" })).toBeVisible();
+  await signedIn.context().close();
+
   // The member joins the admin's organisation as a member.
   const member = await freshPage(browser, testInfo);
   await registerByInvitation(

@@ -33,7 +33,7 @@ export async function copyInvitationLink(page: Page): Promise<string> {
   await page.getByRole("button", { name: "Copy" }).click();
   await expect(page.getByRole("button", { name: "Copied" })).toBeVisible();
   const url = await link.inputValue();
-  expect(url).toMatch(/\/\?invitation=[\w-]+$/);
+  expect(url).toMatch(/\/#invitation=[\w-]+$/);
   return url;
 }
 
@@ -53,7 +53,7 @@ export async function registerByInvitation(
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "How can I help?" })).toBeVisible();
-  expect(new URL(page.url()).search).toBe("");
+  expect(new URL(page.url()).hash).toBe("");
 }
 
 async function graphql<T>(

@@ -88,6 +88,9 @@ export function invitationStatus(invitation: Invitation, now = new Date()): Invi
   return "valid";
 }
 
-/** The PWA opens registration with the token from `?invitation=`. */
+/**
+ * The PWA opens registration with the token from `#invitation=`: a fragment never reaches a server,
+ * so the token stays out of access logs, proxies and Referer headers.
+ */
 export const invitationUrl = (appUrl: string, token: string) =>
-  `${appUrl.replace(/\/+$/, "")}/?invitation=${encodeURIComponent(token)}`;
+  `${appUrl.replace(/\/+$/, "")}/#invitation=${encodeURIComponent(token)}`;

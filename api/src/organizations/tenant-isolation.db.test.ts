@@ -55,7 +55,7 @@ beforeAll(async () => {
     role: "ADMIN",
     organizationId: orgB.id,
   });
-  expect(invitation.url).toBe(`https://chat.example.com/?invitation=${invitation.token}`);
+  expect(invitation.url).toBe(`https://chat.example.com/#invitation=${invitation.token}`);
   const registered = await registerWith(invitation.token, "chefin@beta.example");
   if (!registered.data)
     throw new Error(`registration by invitation failed: ${JSON.stringify(registered.errors)}`);

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { Client, fetchExchange } from "@urql/core";
 import { Provider } from "@urql/solid";
 import { afterEach, describe, expect, it } from "vitest";
@@ -103,8 +103,8 @@ function invitationClient(...previews: unknown[]) {
   return { client, registrations };
 }
 
-function openInvitation(client: Client) {
-  history.replaceState(null, "", "/?invitation=the-token");
+function openInvitation(client: Client, address = "/#invitation=the-token") {
+  history.replaceState(null, "", address);
   render(() => (
     <Provider value={client}>
       <LoginScreen />
@@ -138,7 +138,7 @@ describe("opening an invitation link", () => {
     ).toBeInTheDocument();
     expect(screen.queryByText(/You are invited/)).toBeNull();
     expect((screen.getByLabelText("Username") as HTMLInputElement).value).toBe("newbie");
-    expect(location.search).toBe("?invitation=the-token");
+    expect(location.hash).toBe("#invitation=the-token");
   });
 
   for (const [status, sentence] of [
@@ -155,6 +155,17 @@ describe("opening an invitation link", () => {
       expect(screen.queryByText(/You are invited/)).toBeNull();
     });
   }
+
+  it("still reads a link of the earlier form, with the token in the query", async () => {
+    updatePreferences({ language: "en" });
+    const { client, registrations } = invitationClient(preview("VALID"));
+    openInvitation(client, "/?invitation=the-token");
+    expect(await screen.findByText("You are invited to join Acme.")).toBeInTheDocument();
+    (screen.getByLabelText("Username") as HTMLInputElement).value = "oldlink";
+    (screen.getByLabelText("Password") as HTMLInputElement).value = "a long password";
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(registrations[0]).toMatchObject({ invitationToken: "the-token" }));
+  });
 
   it("says that an unknown link is not valid, in German too", async () => {
     updatePreferences({ language: "de" });

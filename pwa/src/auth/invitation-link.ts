@@ -3,21 +3,31 @@ import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { InvitationPreviewQuery } from "./documents";
 
-// An invitation link is the app's address with `?invitation=<token>`. The token stays in the address
-// until the account exists, so a reload or a second try still has it.
+// An invitation link is the app's address with `#invitation=<token>` (a fragment: it never reaches a
+// server, a log or a Referer header); links sent before that have `?invitation=<token>` and still work.
+// The token stays in the address until the account exists, so a reload or a second try still has it.
 const PARAMETER = "invitation";
+
+const fragmentParameters = (hash: string) => new URLSearchParams(hash.replace(/^#/, ""));
 
 /** The token of the invitation link the app was opened with, if any. */
 export function invitationTokenInUrl(): string | null {
-  return new URLSearchParams(globalThis.location?.search ?? "").get(PARAMETER)?.trim() || null;
+  const address = globalThis.location;
+  const token =
+    fragmentParameters(address?.hash ?? "").get(PARAMETER) ??
+    new URLSearchParams(address?.search ?? "").get(PARAMETER);
+  return token?.trim() || null;
 }
 
 /** Takes the token out of the address once it has served. */
 export function forgetInvitationInUrl(): void {
   const url = new URL(location.href);
-  if (!url.searchParams.has(PARAMETER)) return;
+  const fragment = fragmentParameters(url.hash);
+  if (!url.searchParams.has(PARAMETER) && !fragment.has(PARAMETER)) return;
   url.searchParams.delete(PARAMETER);
-  history.replaceState(history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  fragment.delete(PARAMETER);
+  const hash = fragment.size > 0 ? `#${fragment}` : "";
+  history.replaceState(history.state, "", `${url.pathname}${url.search}${hash}`);
 }
 
 /** What the link stands for, asked of the server (no sign-in needed), and whether it can be used. */

@@ -49,6 +49,10 @@ export const de: Dictionary = {
     invitationEmailHint: "Die Einladung gilt für diese Adresse.",
     checkingInvitation: "Einladung wird geprüft …",
     invitationUnchecked: "Die Einladung ließ sich nicht prüfen: {{ reason }}",
+    invitationWhileSignedIn:
+      "Sie haben einen Einladungslink geöffnet, während Sie als {{ username }} angemeldet sind. Er legt ein neues Konto an: Melden Sie sich ab, um die Einladung anzunehmen.",
+    signOutToAccept: "Abmelden und annehmen",
+    keepThisAccount: "Angemeldet bleiben",
     invitation: {
       UNKNOWN:
         "Dieser Einladungslink ist ungültig. Prüfen Sie, ob Sie ihn vollständig kopiert haben, oder bitten Sie um einen neuen.",

@@ -47,6 +47,10 @@ export const en = {
     invitationEmailHint: "The invitation is for this address.",
     checkingInvitation: "Checking the invitation…",
     invitationUnchecked: "The invitation could not be checked: {{ reason }}",
+    invitationWhileSignedIn:
+      "You opened an invitation link while signed in as {{ username }}. It creates a new account: sign out to accept it.",
+    signOutToAccept: "Sign out and accept",
+    keepThisAccount: "Stay signed in",
     invitation: {
       UNKNOWN: "This invitation link is not valid. Check that you copied all of it, or ask for a new one.",
       USED: "This invitation has already been used. Sign in instead, or ask for a new one.",

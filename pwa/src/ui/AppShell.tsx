@@ -1,5 +1,6 @@
 import { A, type RouteSectionProps } from "@solidjs/router";
 import { createSignal, type JSX, onCleanup, onMount, Show } from "solid-js";
+import { InvitationWhileSignedIn } from "../auth/InvitationWhileSignedIn";
 import { session } from "../auth/session";
 import { Sidebar } from "../chats/Sidebar";
 import { t } from "../i18n/i18n";
@@ -79,6 +80,7 @@ export function AppShell(props: RouteSectionProps): JSX.Element {
           onNavigate={() => closeDrawer(false)}
         />
         <main id="main" class="app-main" tabindex="-1">
+          <InvitationWhileSignedIn />
           <Show when={screenReady()}>{props.children}</Show>
         </main>
       </div>
