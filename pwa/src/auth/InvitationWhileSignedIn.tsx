@@ -1,6 +1,6 @@
-import { createSignal, type JSX, onCleanup, Show } from "solid-js";
+import { createEffect, createSignal, type JSX, on, Show } from "solid-js";
 import { t } from "../i18n/i18n";
-import { forgetInvitationInUrl, invitationTokenInUrl } from "./invitation-link";
+import { forgetInvitationInUrl, watchInvitationToken } from "./invitation-link";
 import { session } from "./session";
 import { signOut } from "./sign-out";
 
@@ -10,11 +10,9 @@ import { signOut } from "./sign-out";
  * screen then offers the invitation.
  */
 export function InvitationWhileSignedIn(): JSX.Element {
-  const [open, setOpen] = createSignal(invitationTokenInUrl() !== null);
-  // Also a link followed in the open app (only the fragment changes: no reload).
-  const onHashChange = () => setOpen(invitationTokenInUrl() !== null);
-  window.addEventListener("hashchange", onHashChange);
-  onCleanup(() => window.removeEventListener("hashchange", onHashChange));
+  const token = watchInvitationToken();
+  const [open, setOpen] = createSignal(token() !== null);
+  createEffect(on(token, (current) => setOpen(current !== null), { defer: true }));
   const dismiss = () => {
     forgetInvitationInUrl();
     setOpen(false);

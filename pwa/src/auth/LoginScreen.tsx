@@ -6,7 +6,7 @@ import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";
 import { FormField } from "../ui/FormField";
 import { LoginMutation, RegisterMutation } from "./documents";
-import { createInvitation, forgetInvitationInUrl, invitationTokenInUrl } from "./invitation-link";
+import { createInvitation, forgetInvitationInUrl, watchInvitationToken } from "./invitation-link";
 import { session } from "./session";
 import { readSignedOutEverywhere, readSignOutReason } from "./sign-out-reason";
 
@@ -25,11 +25,11 @@ function signOutNotice(): string {
  * organisation (or says why the link cannot be used, above the sign-in form).
  */
 export function LoginScreen(): JSX.Element {
-  const invitation = createInvitation(invitationTokenInUrl());
+  const invitation = createInvitation(watchInvitationToken());
   const [chosenMode, setMode] = createSignal<Mode>();
   // Until the person chooses, an invitation link that can be used opens registration.
   const mode = (): Mode =>
-    chosenMode() ?? (invitation.token && !invitation.problem() ? "register" : "signIn");
+    chosenMode() ?? (invitation.token() && !invitation.problem() ? "register" : "signIn");
   const [notice, setNotice] = createSignal(signOutNotice());
   const [error, setError] = createSignal("");
   const [fields, setFields] = createSignal<Record<string, string>>({});
@@ -51,7 +51,7 @@ export function LoginScreen(): JSX.Element {
               email: value("email"),
               password: value("password"),
               // A link known to be unusable is not sent: registering is then the open kind.
-              invitationToken: invitation.problem() ? null : invitation.token,
+              invitationToken: invitation.problem() ? null : invitation.token(),
             },
           });
     const grant = result.data && ("login" in result.data ? result.data.login : result.data.register);

@@ -1,4 +1,5 @@
 import { createQuery } from "@urql/solid";
+import { type Accessor, createSignal, onCleanup } from "solid-js";
 import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { InvitationPreviewQuery } from "./documents";
@@ -30,18 +31,27 @@ export function forgetInvitationInUrl(): void {
   history.replaceState(history.state, "", `${url.pathname}${url.search}${hash}`);
 }
 
+/** The token in the address, followed also when only the fragment changes (a link opened in the open app). */
+export function watchInvitationToken(): Accessor<string | null> {
+  const [token, setToken] = createSignal(invitationTokenInUrl());
+  const onHashChange = () => setToken(invitationTokenInUrl());
+  window.addEventListener("hashchange", onHashChange);
+  onCleanup(() => window.removeEventListener("hashchange", onHashChange));
+  return token;
+}
+
 /** What the link stands for, asked of the server (no sign-in needed), and whether it can be used. */
-export function createInvitation(token: string | null) {
+export function createInvitation(token: Accessor<string | null>) {
   const [preview, recheck] = createQuery({
     query: InvitationPreviewQuery,
-    variables: { token: token ?? "" },
-    pause: token === null,
+    variables: () => ({ token: token() ?? "" }),
+    pause: () => token() === null,
     requestPolicy: "network-only",
   });
-  const checked = () => token !== null && (preview.data !== undefined || preview.error !== undefined);
+  const checked = () => token() !== null && (preview.data !== undefined || preview.error !== undefined);
   return {
     token,
-    checking: () => token !== null && !checked(),
+    checking: () => token() !== null && !checked(),
     /** Email, organisation and role of a link that can be used; undefined otherwise. */
     usable: () => {
       const invitation = preview.data?.invitationPreview;
