@@ -278,6 +278,52 @@ describe("outbox", () => {
   });
 });
 
+/**
+ * Storage whose reads and writes wait until the test lets them finish, in the order it chooses, as
+ * IndexedDB's may under load. A read returns the records as they were when it began.
+ */
+function heldStore(records = new Map<string, OutboxItem>()) {
+  const heldReads: Array<() => void> = [];
+  const heldWrites: Array<() => void> = [];
+  let holding = { reads: false, writes: false };
+  const wait = (queue: Array<() => void>) => new Promise<void>((resolve) => queue.push(resolve));
+  const store: OutboxStore = {
+    all: async () => {
+      const snapshot = [...records.values()].map((entry) => structuredClone(entry));
+      if (holding.reads) await wait(heldReads);
+      return snapshot;
+    },
+    put: async (entry) => {
+      if (holding.writes) await wait(heldWrites);
+      records.set(entry.clientMessageId, structuredClone(entry));
+    },
+    delete: async (ids) => {
+      if (holding.writes) await wait(heldWrites);
+      for (const id of ids) records.delete(id);
+    },
+    clear: async () => records.clear(),
+  };
+  return {
+    store,
+    records,
+    heldReads,
+    heldWrites,
+    hold: (what: Partial<typeof holding>) => {
+      holding = { ...holding, ...what };
+    },
+    /** Lets everything held finish, the newest first, and stops holding. */
+    releaseNewestFirst: () => {
+      holding = { reads: false, writes: false };
+      for (const queue of [heldWrites, heldReads]) {
+        for (const release of queue.splice(0).reverse()) release();
+      }
+    },
+  };
+}
+
+/** Lets the tabs' channels and promises run until nothing moves any more. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
 describe("outbox across tabs", () => {
   /** Two tabs of one browser: one storage, one lock manager, one channel name. */
   function twoTabs(locks: Locks | undefined = createPageLocks()) {
@@ -343,5 +389,46 @@ describe("outbox across tabs", () => {
     await vi.waitFor(() =>
       expect(removedInB).toHaveBeenCalledWith([expect.objectContaining({ chatId: "a" })]),
     );
+  });
+  it("keeps showing a message whose storing finished while a read of the device was on its way", async () => {
+    const { store, records, heldReads, heldWrites, hold, releaseNewestFirst } = heldStore();
+    const send = vi.fn(async (): Promise<SendOutcome> => ({ kind: "offline" }));
+    const outbox = tab({ send, store });
+    await outbox.ready;
+    hold({ reads: true, writes: true });
+    const written = outbox.enqueue({ chatId: "a", content: "written offline" });
+    // A delivery starts and reads the device before the message has landed there.
+    const delivery = outbox.flush();
+    await vi.waitFor(() => expect(heldReads.length + heldWrites.length).toBe(2));
+    for (const release of heldWrites.splice(0)) release();
+    await written;
+    releaseNewestFirst();
+    await delivery;
+    await settle();
+    expect(records.size).toBe(1);
+    expect(contents(outbox.items())).toEqual(["written offline"]);
+  });
+
+  it("does not let an older read of the device land after a newer one", async () => {
+    const records = new Map<string, OutboxItem>();
+    const first = heldStore(records);
+    const second = heldStore(records);
+    const name = nextChannelName();
+    const offline = async (): Promise<SendOutcome> => ({ kind: "offline" });
+    const firstTab = tab({ send: offline, store: first.store, channel: channel(name) });
+    const secondTab = tab({ send: offline, store: second.store, channel: channel(name) });
+    await Promise.all([firstTab.ready, secondTab.ready]);
+    // The first tab reads the device (a delivery starting); its read is slow...
+    first.hold({ reads: true });
+    const delivery = firstTab.flush();
+    await vi.waitFor(() => expect(first.heldReads.length).toBe(1));
+    // ...and meanwhile the second tab stores a message and says so; the first tab reads again.
+    await secondTab.enqueue({ chatId: "a", content: "from the second tab" });
+    await settle();
+    first.releaseNewestFirst();
+    await delivery;
+    await settle();
+    expect(contents(firstTab.items())).toEqual(["from the second tab"]);
+    expect(contents(secondTab.items())).toEqual(["from the second tab"]);
   });
 });

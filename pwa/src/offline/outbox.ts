@@ -93,8 +93,11 @@ export function createOutbox(options: OutboxOptions) {
   const unsaved = new Map<string, OutboxItem>();
   /** Being sent by this tab. */
   const sending = new Set<string>();
-  // Bumped by every change made here, so that a read of the store that started before it is repeated.
+  // Bumped by every change made here (when shown, and again when stored), so that a read of the store
+  // that overlapped it is not taken for the truth: it may lack the change.
   let version = 0;
+  /** This tab's writes on their way to the store; once each has landed, the store is read again. */
+  let writing = 0;
   let lastCreatedAt = 0;
 
   function show(list: readonly OutboxItem[]): void {
@@ -117,10 +120,23 @@ export function createOutbox(options: OutboxOptions) {
     options.channel?.postMessage("changed");
   }
 
-  /** Stores a change made here (already shown); a store that refuses it leaves this tab's view as is. */
-  async function persist(write: () => Promise<void>): Promise<void> {
+  /** Writes a change made here to the store; the read that follows shows what every tab has then. */
+  async function write(work: () => Promise<void>): Promise<void> {
+    writing++;
+    version++;
     try {
-      await write();
+      await work();
+    } finally {
+      writing--;
+      version++;
+      void reload();
+    }
+  }
+
+  /** Stores a change made here (already shown); a store that refuses it leaves this tab's view as is. */
+  async function persist(work: () => Promise<void>): Promise<void> {
+    try {
+      await write(work);
       announce();
     } catch {
       // The change holds in this tab's memory. A removal that was not stored brings the message back
@@ -128,8 +144,25 @@ export function createOutbox(options: OutboxOptions) {
     }
   }
 
-  /** Reads what every tab keeps. */
-  async function reload(): Promise<void> {
+  // Reads run one at a time, and one asked for while another runs follows it: an older read (e.g.
+  // from before another tab's change) never lands after a newer one.
+  let reading: Promise<void> | null = null;
+  let readAgain = false;
+
+  /** Reads what every tab keeps; resolves once a read that began after this call has been shown. */
+  function reload(): Promise<void> {
+    readAgain = true;
+    reading ??= (async () => {
+      while (readAgain) {
+        readAgain = false;
+        await readStore();
+      }
+      reading = null;
+    })();
+    return reading;
+  }
+
+  async function readStore(): Promise<void> {
     const seen = version;
     let stored: OutboxItem[];
     try {
@@ -139,7 +172,11 @@ export function createOutbox(options: OutboxOptions) {
     } finally {
       setLoaded(true);
     }
-    if (seen !== version) return reload();
+    // A change of this tab came in meanwhile: read again — once its write has landed, if one is on its way.
+    if (seen !== version || writing > 0) {
+      if (writing === 0) readAgain = true;
+      return;
+    }
     const known = new Set(stored.map((item) => item.clientMessageId));
     const removedElsewhere = items().filter(
       (item) => !known.has(item.clientMessageId) && !unsaved.has(item.clientMessageId),
@@ -277,7 +314,7 @@ export function createOutbox(options: OutboxOptions) {
       unsaved.set(id, item);
       change([...items(), item]);
       try {
-        await store.put(item);
+        await write(() => store.put(item));
       } catch (error) {
         change(items().filter((entry) => entry.clientMessageId !== id));
         throw new OutboxStorageError(error);
