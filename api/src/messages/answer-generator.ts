@@ -2,7 +2,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelInfo } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
-import { streamWithRetry } from "../providers/retry.js";
+import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
@@ -200,8 +200,7 @@ export class AnswerGenerator {
     let model: ModelInfo | null = null;
     let status: FinalStatus = "complete";
     let failure: { code: string; message: string } | null = null;
-    // A call the provider accepted and may be working on (not one it refused, waiting for a retry).
-    let callInFlight = false;
+    const call: ProviderCall = { accepted: false };
     let cutInFlight = false;
 
     let savedLength = 0;
@@ -224,15 +223,12 @@ export class AnswerGenerator {
           messages: request.history,
           temperature: request.temperature,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
-          onAccepted: () => {
-            callInFlight = true;
-          },
         },
         generation.controller.signal,
         {
           ...this.options.retry,
+          call,
           onRetry: (error, attempt, delayMs) => {
-            callInFlight = false;
             logger.warn(
               { code: error.code, attempt, delayMs, model: request.modelId },
               "retrying provider call",
@@ -256,7 +252,7 @@ export class AnswerGenerator {
     } catch (error) {
       if (generation.controller.signal.aborted) {
         status = generation.abortStatus;
-        cutInFlight = callInFlight;
+        cutInFlight = call.accepted;
       } else {
         status = "failed";
         failure =

@@ -5,7 +5,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import { type ModelInfo, parseModelId } from "../providers/catalogue.js";
 import type { ProviderRegistry } from "../providers/registry.js";
-import { streamWithRetry } from "../providers/retry.js";
+import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { cheapModelFor } from "../providers/title-model.js";
 import type { TokenUsage } from "../providers/types.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
@@ -81,8 +81,7 @@ export class TitleGenerator {
     let text = "";
     let usage: TokenUsage | null = null;
     let signal: AbortSignal | undefined;
-    // A call the provider accepted and may be working on (not one it refused, waiting for a retry).
-    let callInFlight = false;
+    const call: ProviderCall = { accepted: false };
     let cutInFlight = false;
     try {
       const modelId = this.modelFor(request.chatModelId);
@@ -99,16 +98,9 @@ export class TitleGenerator {
           temperature: model.supportsTemperature ? 0.3 : undefined,
           maxOutputTokens: 30,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
-          onAccepted: () => {
-            callInFlight = true;
-          },
         },
         signal,
-        {
-          onRetry: () => {
-            callInFlight = false;
-          },
-        },
+        { call },
       );
       for await (const event of stream) {
         if (event.type === "delta") text += event.text;
@@ -123,7 +115,7 @@ export class TitleGenerator {
       });
       return title;
     } catch (error) {
-      cutInFlight = callInFlight && Boolean(signal?.aborted);
+      cutInFlight = call.accepted && Boolean(signal?.aborted);
       logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
       return null;
     } finally {

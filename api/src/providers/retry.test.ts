@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collect, collectFailure, fakeAdapter, testRequest } from "../../test/fake-provider/adapters.js";
 import { openSignal, useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
-import { streamWithRetry } from "./retry.js";
+import { type ProviderCall, streamWithRetry } from "./retry.js";
 import { ProviderError } from "./types.js";
 
 const fake = useFakeProviderServer();
@@ -154,5 +154,25 @@ describe("streamWithRetry", () => {
       expect(result.text).toContain("Grüße");
       expect(retried).toEqual([marker === "[[fake:429]]" ? "PROVIDER_RATE_LIMITED" : "PROVIDER_UNAVAILABLE"]);
     }
+  });
+
+  it("tells whether the provider accepted the attempt on its way: not while waiting to retry a refusal", async () => {
+    fake.server.setScenario({ status: { code: 429, times: 1, retryAfterSeconds: 0.02 } });
+    const call: ProviderCall = { accepted: false };
+    const seen: boolean[] = [];
+    const accepted: number[] = [];
+    const request = { ...testRequest("openai"), onAccepted: () => accepted.push(1) };
+    const stream = streamWithRetry(fakeAdapter(fake.server, "openai"), request, openSignal(), {
+      ...fast,
+      call,
+      onRetry: () => seen.push(call.accepted),
+    });
+    for await (const event of stream) if (event.type === "delta") seen.push(call.accepted);
+    // Refused (429): not accepted; then accepted from the first token of the second attempt on.
+    expect(seen[0]).toBe(false);
+    expect(seen.slice(1).every(Boolean)).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+    // The caller's own onAccepted is still told, once for the accepted attempt.
+    expect(accepted).toEqual([1]);
   });
 });

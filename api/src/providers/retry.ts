@@ -9,6 +9,16 @@ export interface RetryOptions {
   /** Upper bound of any delay, also of a provider's retry-after hint (default 10 s). */
   maxDelayMs?: number;
   onRetry?: (error: ProviderError, attempt: number, delayMs: number) => void;
+  /** Kept up to date with whether the provider has accepted the current attempt (see ProviderCall). */
+  call?: ProviderCall;
+}
+
+/**
+ * Whether the provider accepted the attempt on its way (answered 2xx) and may be working on it — not
+ * one it refused, waiting for a retry. A call cut off after that is paid for: the provider read the prompt.
+ */
+export interface ProviderCall {
+  accepted: boolean;
 }
 
 const RETRYABLE_CODES = new Set(["PROVIDER_RATE_LIMITED", "PROVIDER_UNAVAILABLE"]);
@@ -24,10 +34,18 @@ export async function* streamWithRetry(
   options: RetryOptions = {},
 ): AsyncGenerator<StreamEvent> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const { call } = options;
+  const tracked: CompletionRequest = {
+    ...request,
+    onAccepted: () => {
+      if (call) call.accepted = true;
+      request.onAccepted?.();
+    },
+  };
   for (let attempt = 1; ; attempt++) {
     let sentText = false;
     try {
-      for await (const event of adapter.stream(request, signal)) {
+      for await (const event of adapter.stream(tracked, signal)) {
         if (event.type === "delta") sentText = true;
         yield event;
       }
@@ -36,6 +54,7 @@ export async function* streamWithRetry(
       const retryable = error instanceof ProviderError && RETRYABLE_CODES.has(error.code);
       if (!retryable || sentText || attempt >= maxAttempts || signal.aborted) throw error;
       const delayMs = retryDelayMs(error, attempt, options);
+      if (call) call.accepted = false;
       options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs, undefined, { signal }).catch((sleepError: unknown) => {
         signal.throwIfAborted();
