@@ -19,6 +19,7 @@ async function main() {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
+    pgliteSharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB,
     migrate: config.MIGRATE_ON_START && !config.MIGRATION_DATABASE_URL,
     log,
     onConnectionError: (error) => logger.warn({ err: error }, "a database connection broke; reconnecting"),

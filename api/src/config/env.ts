@@ -43,6 +43,8 @@ const envSchema = z.object({
     )
     .optional(),
   DATA_DIR: z.string().default(path.join(apiRoot, "data")),
+  /** The embedded database's own page cache; more helps a large embedded database, costs as much memory. */
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(16),
   MIGRATE_ON_START: booleanFlag(true),
   /** The owner's URL for migrations at start, when DATABASE_URL is the API's own (runtime) login. */
   MIGRATION_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),

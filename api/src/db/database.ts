@@ -1,10 +1,10 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { openEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrations.js";
 import { IdentityPool, identityPGlite, RUNTIME_ROLE } from "./session-identity.js";
 import { pgClientExecutor, pgliteExecutor } from "./sql-executor.js";
@@ -34,6 +34,8 @@ export interface OpenDatabaseOptions {
   /** An already open PGlite instance (tests); takes precedence over dataDir. */
   pglite?: PGlite;
   migrate?: boolean;
+  /** The embedded database's page cache (default 16 MB, see embedded-postgres.ts). */
+  pgliteSharedBuffersMb?: number;
   /** Postgres connections per process (default 10). */
   poolSize?: number;
   log?: (message: string) => void;
@@ -90,8 +92,7 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   const owned = !pglite;
   if (!pglite) {
     const dataDir = path.join(options.dataDir ?? "data", "pglite");
-    await mkdir(dataDir, { recursive: true });
-    pglite = await PGlite.create({ dataDir });
+    pglite = await openEmbeddedPostgres(dataDir, { sharedBuffersMb: options.pgliteSharedBuffersMb });
   }
   if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
   const instance = pglite;
