@@ -2,9 +2,7 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { openEmbeddedPostgres } from "./embedded-postgres.js";
 import { applyMigrations } from "./migrations.js";
 import { IdentityPool, identityPGlite, RUNTIME_ROLE } from "./session-identity.js";
 import { pgClientExecutor, pgliteExecutor } from "./sql-executor.js";
@@ -91,10 +89,13 @@ async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   let pglite = options.pglite;
   const owned = !pglite;
   if (!pglite) {
+    // Loaded only here: a server on Postgres does not carry the embedded database's code.
+    const { openEmbeddedPostgres } = await import("./embedded-postgres.js");
     const dataDir = path.join(options.dataDir ?? "data", "pglite");
     pglite = await openEmbeddedPostgres(dataDir, { sharedBuffersMb: options.pgliteSharedBuffersMb });
   }
   if (options.migrate) await applyMigrations(pgliteExecutor(pglite), { log: options.log });
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const instance = pglite;
   const prisma = withUnbatchedUniqueReads(
     new PrismaClient({
