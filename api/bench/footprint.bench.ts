@@ -13,7 +13,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "graphql-sse";
 import { startFakeProviderServer } from "../test/fake-provider/server.js";
-import { freePort } from "../test/support/api-process.js";
+import { apiProcessEnv, freePort } from "../test/support/api-process.js";
 import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../test/support/chat-client.js";
 import { graphqlAt, signUp } from "../test/support/graphql-at.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/postgres.js";
@@ -65,17 +65,10 @@ async function start(runner: Runner, env: Record<string, string>): Promise<Start
   const begun = performance.now();
   const nodeArgs = runner === "reference" ? [] : EXTRA_NODE_ARGS;
   // As the image runs it (api/Dockerfile's ENV).
-  const imageEnv = runner === "compiled" ? { MALLOC_ARENA_MAX: "2" } : {};
+  const imageEnv: Record<string, string> = runner === "compiled" ? { MALLOC_ARENA_MAX: "2" } : {};
   const child = spawn(process.execPath, [...nodeArgs, ...COMMANDS[runner]], {
     cwd: API_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      ...imageEnv,
-      ...env,
-    },
+    env: apiProcessEnv(port, { ...imageEnv, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

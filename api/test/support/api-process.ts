@@ -19,6 +19,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** What an API process started here sees: only these variables, listening on 127.0.0.1:`port`. */
+export function apiProcessEnv(port: number, env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ...env,
+  };
+}
+
 /** Starts the API as its own process (`tsx src/main.ts`), as a deployment would, and waits for /readyz. */
 export async function startApiProcess(
   env: Record<string, string>,
@@ -29,13 +40,7 @@ export async function startApiProcess(
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", ...nodeOptions, "src/main.ts"], {
     cwd: API_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      ...env,
-    },
+    env: apiProcessEnv(port, env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
