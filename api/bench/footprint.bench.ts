@@ -118,16 +118,16 @@ const median = (values: number[]) =>
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 const msText = (value: number) => `${value.toFixed(0)} ms`;
 
-/** Starts it STARTS times (each after `before`), measuring start time and idle RSS; medians. */
-async function measure(runner: Runner, env: () => Promise<Record<string, string>>) {
+/** Starts it STARTS times (with the environment `env` gives for each), measuring start time and idle RSS; medians. */
+async function measure(runner: Runner, env: () => Record<string, string>) {
   const starts: number[] = [];
   const rss: number[] = [];
   for (let run = 0; run < STARTS; run++) {
-    const process_ = await start(runner, await env());
+    const started = await start(runner, env());
     await sleep(IDLE_SETTLE_MS);
-    starts.push(process_.startMs);
-    rss.push(await rssMb(process_.pid));
-    await process_.stop();
+    starts.push(started.startMs);
+    rss.push(await rssMb(started.pid));
+    await started.stop();
   }
   return { startMs: median(starts), rssMb: median(rss) };
 }
@@ -142,7 +142,7 @@ const baseEnv = {
 };
 const scratch = await mkdtemp(path.join(os.tmpdir(), "xqt5-footprint-"));
 let dataDirs = 0;
-const freshDataDir = async () => ({ DATA_DIR: path.join(scratch, `fresh-${++dataDirs}`) });
+const freshDataDir = () => ({ DATA_DIR: path.join(scratch, `fresh-${++dataDirs}`) });
 const existingDataDir = { DATA_DIR: path.join(scratch, "existing") };
 
 const databaseName = `xqt5_footprint_${Date.now().toString(36)}`;
@@ -161,7 +161,7 @@ console.log(
   `XQT5 footprint — idle = ready, then ${IDLE_SETTLE_MS / 1000} s without a request; medians of ${STARTS} starts; RSS from /proc;\n` +
     "compiled = as the image runs it (node --enable-source-maps dist/main.js, MALLOC_ARENA_MAX=2)\n",
 );
-const reference = await measure("reference", async () => baseEnv);
+const reference = await measure("reference", () => baseEnv);
 const row = (label: string, figures: { startMs: number; rssMb: number }) =>
   console.log(
     `${label.padEnd(48)} start → ready ${msText(figures.startMs).padStart(7)} (${(figures.startMs / reference.startMs).toFixed(1)}× reference) | ` +
@@ -172,17 +172,17 @@ const idle: Partial<Record<"postgres" | "pglite", number>> = {};
 for (const runner of SECTIONS.includes("idle") ? (["compiled", "tsx"] as const) : []) {
   const how = runner === "compiled" ? "node dist/main.js" : "tsx src/main.ts";
   if (postgresEnv) {
-    const figures = await measure(runner, async () => ({ ...baseEnv, ...postgresEnv }));
+    const figures = await measure(runner, () => ({ ...baseEnv, ...postgresEnv }));
     if (runner === "compiled") idle.postgres = figures.rssMb;
     row(`API, Postgres (migrated), ${how}`, figures);
   }
-  const existing = await measure(runner, async () => ({ ...baseEnv, ...existingDataDir }));
+  const existing = await measure(runner, () => ({ ...baseEnv, ...existingDataDir }));
   if (runner === "compiled") idle.pglite = existing.rssMb;
   row(`API, PGlite (existing data), ${how}`, existing);
   if (runner === "compiled") {
     row(
       `API, PGlite (fresh data folder), ${how}`,
-      await measure(runner, async () => ({ ...baseEnv, ...(await freshDataDir()) })),
+      await measure(runner, () => ({ ...baseEnv, ...freshDataDir() })),
     );
   }
 }

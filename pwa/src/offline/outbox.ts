@@ -96,7 +96,7 @@ export function createOutbox(options: OutboxOptions) {
   // Bumped by every change made here (when shown, and again when stored), so that a read of the store
   // that overlapped it is not taken for the truth: it may lack the change.
   let version = 0;
-  /** This tab's writes on their way to the store; once each has landed, the store is read again. */
+  /** This tab's writes on their way to the store (a read meanwhile is dropped); each is followed by a read. */
   let writing = 0;
   let lastCreatedAt = 0;
 
@@ -123,7 +123,6 @@ export function createOutbox(options: OutboxOptions) {
   /** Writes a change made here to the store; the read that follows shows what every tab has then. */
   async function write(work: () => Promise<void>): Promise<void> {
     writing++;
-    version++;
     try {
       await work();
     } finally {
