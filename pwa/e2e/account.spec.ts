@@ -55,7 +55,11 @@ async function signOutEverywhere(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out on all devices" }).click();
   const dialog = page.getByRole("dialog", { name: "Sign out on all devices" });
   await expect(dialog).toContainText("This ends your session on every device, this one included.");
+  // The app reloads once the session is over (src/main.tsx); closing the page in the middle of that
+  // reload can hang Chromium, and the sign-in screen is already visible before it.
+  const reloaded = page.waitForEvent("load");
   await dialog.getByRole("button", { name: "Sign out on all devices" }).click();
+  await reloaded;
 }
 
 test("a new password signs out the other devices; sign out on all devices ends every session", async ({
