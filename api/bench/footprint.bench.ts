@@ -135,6 +135,7 @@ async function measure(runner: Runner, env: () => Record<string, string>) {
 const baseEnv = {
   NODE_ENV: "production",
   JWT_SECRET: randomBytes(32).toString("hex"),
+  ENCRYPTION_KEY: randomBytes(32).toString("hex"),
   LOG_LEVEL: "warn",
   PWA_DIST: "/nonexistent",
   RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000",

@@ -50,6 +50,7 @@ const apiEnv = {
   ...databaseEnv,
   NODE_ENV: "production",
   JWT_SECRET: randomBytes(32).toString("hex"),
+  ENCRYPTION_KEY: randomBytes(32).toString("hex"),
   LOG_LEVEL: "error",
   PWA_DIST: "/nonexistent",
   // One bench user sends hundreds of messages a minute.

@@ -120,6 +120,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
         JWT_SECRET: randomBytes(32).toString("hex"),
+        ENCRYPTION_KEY: randomBytes(32).toString("hex"),
         NODE_ENV: "production",
         LOG_LEVEL: options.logLevel,
         PWA_DIST: "/nonexistent",

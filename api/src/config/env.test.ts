@@ -25,12 +25,27 @@ describe("loadConfig", () => {
     expect(config.ALLOW_REGISTRATION).toBe(false);
   });
 
-  it("requires JWT_SECRET in production and names every bad variable", () => {
+  it("requires JWT_SECRET and ENCRYPTION_KEY in production and names every bad variable", () => {
     const attempt = () => loadConfig({ NODE_ENV: "production", PORT: "eighty", DATABASE_URL: "mysql://x" });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
+    expect(attempt).toThrow(/ENCRYPTION_KEY: is required when NODE_ENV=production .*provider keys/);
     expect(attempt).toThrow(/PORT/);
     expect(attempt).toThrow(/DATABASE_URL/);
+  });
+
+  it("requires ENCRYPTION_KEY in production even when JWT_SECRET is set, and starts with both", () => {
+    const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(32) };
+    expect(() => loadConfig(production)).toThrow(/ENCRYPTION_KEY: is required when NODE_ENV=production/);
+    expect(() => loadConfig(production)).not.toThrow(/JWT_SECRET/);
+    const config = loadConfig({ ...production, ENCRYPTION_KEY: "e".repeat(32) });
+    expect(config.ENCRYPTION_KEY).toBe("e".repeat(32));
+    expect(config.ENCRYPTION_KEY_PREVIOUS).toBeUndefined();
+    expect(() => loadConfig({ ...production, ENCRYPTION_KEY: "" })).toThrow(/ENCRYPTION_KEY: is required/);
+  });
+
+  it("leaves ENCRYPTION_KEY unset outside production (a key is generated into DATA_DIR)", () => {
+    expect(loadConfig({}).ENCRYPTION_KEY).toBeUndefined();
   });
 
   it("refuses a transaction pooler as DATABASE_URL (it cannot carry a request's identity), not the session pooler", () => {
@@ -48,6 +63,19 @@ describe("loadConfig", () => {
 
   it("refuses a short JWT_SECRET", () => {
     expect(() => loadConfig({ JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 characters/);
+  });
+
+  it("refuses a short ENCRYPTION_KEY and any short key in ENCRYPTION_KEY_PREVIOUS", () => {
+    expect(() => loadConfig({ ENCRYPTION_KEY: "short" })).toThrow(
+      /ENCRYPTION_KEY: must be at least 32 characters/,
+    );
+    const earlier = ["a".repeat(32), "b".repeat(40)];
+    expect(loadConfig({ ENCRYPTION_KEY_PREVIOUS: earlier.join(", ") }).ENCRYPTION_KEY_PREVIOUS).toBe(
+      earlier.join(", "),
+    );
+    expect(() => loadConfig({ ENCRYPTION_KEY_PREVIOUS: `${earlier[0]},short` })).toThrow(
+      /ENCRYPTION_KEY_PREVIOUS: each key must be at least 32 characters/,
+    );
   });
 });
 

@@ -50,6 +50,21 @@ const envSchema = z.object({
   MIGRATION_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
 
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Encrypts the provider keys kept in the database (security/secret-box.ts); unset: generated into DATA_DIR. */
+  ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Earlier ENCRYPTION_KEYs, comma separated: still opened, until a rotation has rewrapped everything. */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine(
+      (value) =>
+        (value ?? "")
+          .split(",")
+          .map((key) => key.trim())
+          .filter(Boolean)
+          .every((key) => key.length >= 32),
+      "each key must be at least 32 characters",
+    ),
   ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(7),
   /** For this long after a rotation, the replaced refresh token gets the same new pair instead of ending the session. */
@@ -131,8 +146,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = result.success
     ? []
     : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`);
-  if (present.NODE_ENV === "production" && !present.JWT_SECRET) {
-    problems.unshift("JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters)");
+  if (present.NODE_ENV === "production") {
+    const missing = [];
+    if (!present.JWT_SECRET) {
+      missing.push("JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters)");
+    }
+    if (!present.ENCRYPTION_KEY) {
+      missing.push(
+        "ENCRYPTION_KEY: is required when NODE_ENV=production (at least 32 random characters; it encrypts provider keys stored in the database)",
+      );
+    }
+    problems.unshift(...missing);
   }
   if (!result.success || problems.length > 0) {
     throw new ConfigError(

@@ -121,7 +121,11 @@ describe("GET /metrics", () => {
 
 describe("GET /metrics without METRICS_TOKEN", () => {
   it("is off in production (it would tell anyone the Node version and the traffic), open in development", async () => {
-    const production = await startTestApp({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+    const production = await startTestApp({
+      NODE_ENV: "production",
+      JWT_SECRET: "x".repeat(40),
+      ENCRYPTION_KEY: "e".repeat(40),
+    });
     try {
       const response = await fetch(`${production.url}/metrics`);
       expect(response.status).toBe(404);

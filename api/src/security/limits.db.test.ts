@@ -272,6 +272,7 @@ describe("production settings", () => {
     production = await startTestApp({
       NODE_ENV: "production",
       JWT_SECRET: "a-very-long-production-secret-for-tests-only",
+      ENCRYPTION_KEY: "a-very-long-production-encryption-key-for-tests",
       GRAPHQL_INTROSPECTION: "false",
     });
   });

@@ -37,6 +37,7 @@ function firstDeployment(environment: Record<string, string>): Record<string, st
   const required: Record<string, string> = {
     DATABASE_URL: "postgres://postgres.abc:secret@aws-0-eu-central-1.pooler.supabase.com:5432/postgres",
     JWT_SECRET: "x".repeat(48),
+    ENCRYPTION_KEY: "e".repeat(48),
   };
   return Object.fromEntries(
     Object.entries(environment).map(([key, value]) => [
@@ -74,9 +75,9 @@ describe("docker-compose.coolify.yml", () => {
     expect(pwa.healthcheck?.test.join(" ")).toContain(`127.0.0.1:${exposed("pwa/Dockerfile")}/healthz`);
   });
 
-  it("requires DATABASE_URL and JWT_SECRET (:?) and gives every other setting a default (:-)", () => {
+  it("requires DATABASE_URL, JWT_SECRET and ENCRYPTION_KEY (:?) and gives every other setting a default (:-)", () => {
     const required = expressions.filter((expression) => expression.operator === "?").map(({ name }) => name);
-    expect([...new Set(required)].sort()).toEqual(["DATABASE_URL", "JWT_SECRET"]);
+    expect([...new Set(required)].sort()).toEqual(["DATABASE_URL", "ENCRYPTION_KEY", "JWT_SECRET"]);
     const bare = expressions.filter((expression) => !expression.operator && !isMagic(expression.name));
     expect(bare).toEqual([]);
   });

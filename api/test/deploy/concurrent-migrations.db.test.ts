@@ -17,6 +17,7 @@ describe.skipIf(testDbKind() !== "postgres")(
         const env = {
           DATABASE_URL: database.url!,
           JWT_SECRET: randomBytes(32).toString("hex"),
+          ENCRYPTION_KEY: randomBytes(32).toString("hex"),
           NODE_ENV: "production",
           PWA_DIST: "/nonexistent",
         };

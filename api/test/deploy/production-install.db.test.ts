@@ -14,6 +14,7 @@ import { type RunningImage, runImage } from "./run-image.js";
 import { spawnCollecting } from "./spawn-collecting.js";
 
 const JWT_SECRET = randomBytes(32).toString("hex");
+const ENCRYPTION_KEY = randomBytes(32).toString("hex");
 const METRICS_TOKEN = randomBytes(16).toString("hex");
 const PASSWORD = "production password 4711";
 const QUESTION = "Wie spät ist es in Köln?";
@@ -44,6 +45,7 @@ describe.skipIf(testDbKind() !== "postgres")(
         ...fakeProviderEnv(fake.server),
         DATABASE_URL: database.url!,
         JWT_SECRET,
+        ENCRYPTION_KEY,
         METRICS_TOKEN,
         DATA_DIR: inStage(image, "/home/node/data"),
       });
@@ -145,7 +147,13 @@ describe.skipIf(testDbKind() !== "postgres")(
     it("`npm run db:migrate` works in the image and finds nothing left to apply", async () => {
       const migrate = spawnCollecting("npm", ["run", "db:migrate"], {
         cwd: inStage(image, "."),
-        env: { PATH: process.env.PATH ?? "", ...image.env, DATABASE_URL: database.url!, JWT_SECRET },
+        env: {
+          PATH: process.env.PATH ?? "",
+          ...image.env,
+          DATABASE_URL: database.url!,
+          JWT_SECRET,
+          ENCRYPTION_KEY,
+        },
       });
       expect(await migrate.exited).toBe(0);
       expect(migrate.output()).toContain("database (postgres) is up to date");
@@ -170,7 +178,16 @@ describe.skipIf(testDbKind() !== "postgres")(
         lines.findIndex((line) => line.msg === "shutting down"),
       );
       for (const line of serving) expect(line, output).toHaveProperty("reqId");
-      for (const secret of [PASSWORD, JWT_SECRET, METRICS_TOKEN, QUESTION, ANSWER, "Bearer ", "eyJ"]) {
+      for (const secret of [
+        PASSWORD,
+        JWT_SECRET,
+        ENCRYPTION_KEY,
+        METRICS_TOKEN,
+        QUESTION,
+        ANSWER,
+        "Bearer ",
+        "eyJ",
+      ]) {
         expect(output).not.toContain(secret);
       }
       expect(lines.at(-1)?.msg).toBe("shut down");
