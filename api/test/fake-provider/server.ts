@@ -10,6 +10,7 @@ import {
   type FaultOptions,
 } from "./faults.js";
 import { googleFormat } from "./google-format.js";
+import { modelListReply } from "./model-lists.js";
 import { azureFormat, mistralFormat, ollamaFormat, openAiFormat, xaiFormat } from "./openai-formats.js";
 import {
   applyMarkers,
@@ -34,8 +35,9 @@ import {
 } from "./types.js";
 import { writeStream } from "./writer.js";
 
-// A real HTTP server that speaks every provider's streaming wire format, for tests without network.
-// Each provider lives under its own path prefix; `baseUrls` gives the values for the *_BASE_URL variables.
+// A real HTTP server that speaks every provider's streaming wire format and answers its model list, for
+// tests without network. Each provider lives under its own path prefix; `baseUrls` gives the values for the
+// *_BASE_URL variables.
 
 export type { CallCounts, FakeCall, FaultKind, FaultOptions } from "./faults.js";
 export type { FakeProviderId, Scenario } from "./types.js";
@@ -84,55 +86,37 @@ interface Route {
   method: "GET" | "POST";
   /** Matched against the path below the prefix; group 1 is the model (Gemini) or deployment (Azure). */
   pattern: RegExp;
-  format?: WireFormat;
+  /** Its key check applies to both; its stream to chat routes only. */
+  format: WireFormat;
+  /** A streamed chat answer, or the provider's model list (model-lists.ts). */
+  serves: "chat" | "models";
 }
 
 const ROUTES: Route[] = [
-  {
-    provider: "openai",
-    prefix: "/openai/v1",
-    method: "POST",
-    pattern: /^\/chat\/completions$/,
-    format: openAiFormat,
-  },
-  { provider: "xai", prefix: "/xai/v1", method: "POST", pattern: /^\/chat\/completions$/, format: xaiFormat },
-  {
-    provider: "mistral",
-    prefix: "/mistral",
-    method: "POST",
-    pattern: /^\/v1\/chat\/completions$/,
-    format: mistralFormat,
-  },
-  {
-    provider: "ollama",
-    prefix: "/ollama",
-    method: "POST",
-    pattern: /^\/v1\/chat\/completions$/,
-    format: ollamaFormat,
-  },
-  { provider: "ollama", prefix: "/ollama", method: "GET", pattern: /^\/v1\/models$/ },
-  {
-    provider: "anthropic",
-    prefix: "/anthropic",
-    method: "POST",
-    pattern: /^\/v1\/messages$/,
-    format: anthropicFormat,
-  },
-  {
-    provider: "google",
-    prefix: "/google",
-    method: "POST",
-    pattern: /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/,
-    format: googleFormat,
-  },
-  {
-    provider: "azure",
-    prefix: "/azure",
-    method: "POST",
-    pattern: /^\/openai\/deployments\/([^/]+)\/chat\/completions$/,
-    format: azureFormat,
-  },
+  chat("openai", "/openai/v1", /^\/chat\/completions$/, openAiFormat),
+  models("openai", "/openai/v1", /^\/models$/, openAiFormat),
+  chat("xai", "/xai/v1", /^\/chat\/completions$/, xaiFormat),
+  models("xai", "/xai/v1", /^\/models$/, xaiFormat),
+  chat("mistral", "/mistral", /^\/v1\/chat\/completions$/, mistralFormat),
+  models("mistral", "/mistral", /^\/v1\/models$/, mistralFormat),
+  chat("ollama", "/ollama", /^\/v1\/chat\/completions$/, ollamaFormat),
+  models("ollama", "/ollama", /^\/v1\/models$/, ollamaFormat),
+  chat("anthropic", "/anthropic", /^\/v1\/messages$/, anthropicFormat),
+  models("anthropic", "/anthropic", /^\/v1\/models$/, anthropicFormat),
+  chat("google", "/google", /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/, googleFormat),
+  models("google", "/google", /^\/v1beta\/models$/, googleFormat),
+  chat("azure", "/azure", /^\/openai\/deployments\/([^/]+)\/chat\/completions$/, azureFormat),
+  // Azure's list of deployments is not reliable across API versions; clients check the key against this one.
+  models("azure", "/azure", /^\/openai\/models$/, azureFormat),
 ];
+
+function chat(provider: FakeProviderId, prefix: string, pattern: RegExp, format: WireFormat): Route {
+  return { provider, prefix, method: "POST", pattern, format, serves: "chat" };
+}
+
+function models(provider: FakeProviderId, prefix: string, pattern: RegExp, format: WireFormat): Route {
+  return { provider, prefix, method: "GET", pattern, format, serves: "models" };
+}
 
 const API_KEY = "fake-provider-key";
 
@@ -279,11 +263,12 @@ export async function startFakeProviderServer(
       body,
     });
     const format = route.format;
-    if (!format) return sendJson(response, modelList(ollamaModels));
     const denied = format.checkAuth({ headers: request.headers, query: url.searchParams }, API_KEY);
     if (denied) return sendJson(response, denied);
-    const wrongQuery = checkQuery(route.provider, url.searchParams);
+    const wrongQuery = checkQuery(route, url.searchParams);
     if (wrongQuery) return sendJson(response, wrongQuery);
+    if (route.serves === "models")
+      return sendJson(response, modelListReply(route.provider, url.searchParams, ollamaModels));
     if (rawBody && body === undefined)
       return sendJson(response, jsonReply(400, { error: { message: "Invalid JSON" } }));
     const pathModel = route.pattern.exec(subPath)?.[1];
@@ -369,21 +354,16 @@ function piecesWithin(format: WireFormat, plan: StreamPlan, bytesWritten: number
   return plan.pieces.slice(0, low);
 }
 
-function checkQuery(provider: FakeProviderId, query: URLSearchParams): JsonReply | undefined {
-  if (provider === "azure" && !query.get("api-version")) {
+function checkQuery(route: Route, query: URLSearchParams): JsonReply | undefined {
+  if (route.provider === "azure" && !query.get("api-version")) {
     return jsonReply(404, { error: { code: "404", message: "Resource not found" } });
   }
-  if (provider === "google" && query.get("alt") !== "sse") {
+  if (route.provider === "google" && route.serves === "chat" && query.get("alt") !== "sse") {
     return jsonReply(400, {
       error: { code: 400, message: "The fake provider only serves alt=sse", status: "INVALID_ARGUMENT" },
     });
   }
   return undefined;
-}
-
-function modelList(names: string[]): JsonReply {
-  const data = names.map((id) => ({ id, object: "model", created: 1_754_000_000, owned_by: "library" }));
-  return jsonReply(200, { object: "list", data });
 }
 
 function sendJson(response: ServerResponse, reply: JsonReply): void {
