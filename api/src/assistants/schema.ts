@@ -2,7 +2,6 @@ import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { nameSchema } from "../graphql/text-schemas.js";
 import { withoutNulls } from "../graphql/without-nulls.js";
-import { assertKnownModel } from "../models/known-model.js";
 import { canModify } from "../sharing/shared-items.js";
 
 const promptSchema = z
@@ -85,9 +84,9 @@ builder.mutationFields((t) => ({
   createAssistant: t.withAuth({ loggedIn: true }).prismaField({
     type: "Assistant",
     args: { input: t.arg({ type: CreateAssistantInput, required: true }) },
-    resolve: (_query, _root, { input }, context) => {
+    resolve: async (_query, _root, { input }, context) => {
       const { isGlobal, ...data } = input;
-      assertKnownModel(data.model);
+      await context.services.modelAccess.assertKnown(context.viewer.orgId, data.model);
       return context.services.assistants.create(
         context.viewer,
         { ...data, description: data.description ?? "", icon: data.icon ?? "🤖" },
@@ -98,9 +97,9 @@ builder.mutationFields((t) => ({
   updateAssistant: t.withAuth({ loggedIn: true }).prismaField({
     type: "Assistant",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAssistantInput, required: true }) },
-    resolve: (_query, _root, { id, input }, context) => {
+    resolve: async (_query, _root, { id, input }, context) => {
       const { isGlobal, ...data } = input;
-      assertKnownModel(data.model);
+      await context.services.modelAccess.assertKnown(context.viewer.orgId, data.model);
       return context.services.assistants.update(
         context.viewer,
         String(id),

@@ -8,7 +8,7 @@ import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from "./refres
 import type { AuthResult } from "./service.js";
 import { isAllowedUsername, normalizeEmail, normalizeUsername, USERNAME_RULE } from "./usernames.js";
 
-const passwordSchema = z
+export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `The password must have at least ${PASSWORD_MIN_LENGTH} characters`)
   .refine((value) => Buffer.byteLength(value, "utf8") <= PASSWORD_MAX_BYTES, {

@@ -297,6 +297,7 @@ export class AuthService {
   }
 
   private async startSession(user: User, client: ClientInfo): Promise<AuthResult> {
+    await this.touch(user.id);
     const sessionId = randomUUID();
     const refresh = await this.signer.signRefresh({
       userId: user.id,
@@ -315,6 +316,11 @@ export class AuthService {
       },
     });
     return this.withAccessToken(user, sessionId, refresh);
+  }
+
+  /** When the person last used the platform, for their admins (at most one write a minute). */
+  private async touch(userId: string): Promise<void> {
+    await this.prisma.$executeRaw`select app_touch_last_active(${userId}::uuid)`;
   }
 
   /** Pairs a refresh token with a fresh access token for the same session. */
@@ -354,6 +360,7 @@ export class AuthService {
       },
     });
     if (count !== 1) return null;
+    await this.touch(user.id);
     return this.withAccessToken(user, session.id, refresh);
   }
 

@@ -1,9 +1,10 @@
+import { requireIdentity } from "../db/request-identity.js";
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { AnswerControl } from "../messages/answer-control.js";
 import { MAX_WRITE_ATTEMPTS } from "../messages/chat-writes.js";
-import { assertKnownModel } from "../models/known-model.js";
+import type { ModelAccess } from "../models/model-access.js";
 import { DEFAULT_CHAT_TITLE } from "./default-title.js";
 
 export interface ChatInput {
@@ -18,6 +19,7 @@ export class ChatService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly answers: AnswerControl,
+    private readonly models: Pick<ModelAccess, "assertKnown">,
   ) {}
 
   /** The user's chat, or NOT_FOUND (also for other users' chats: no hint that it exists). */
@@ -105,7 +107,7 @@ export class ChatService {
   }
 
   private async validate(userId: string, input: ChatInput) {
-    assertKnownModel(input.model);
+    await this.models.assertKnown(requireIdentity("A chat").orgId, input.model);
     if (input.assistantId) {
       const readable = isUuid(input.assistantId)
         ? await this.prisma.assistant.findFirst({

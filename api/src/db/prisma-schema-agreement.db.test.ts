@@ -15,6 +15,7 @@ interface PrismaColumn {
   prismaType: string;
   nativeType: string | null;
   optional: boolean;
+  list: boolean;
 }
 
 const SCALARS = new Set([
@@ -38,7 +39,7 @@ function parsePrismaSchema(text: string): PrismaColumn[] {
     for (const line of body.split("\n")) {
       const field = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
       if (!field || !SCALARS.has(field[2]!)) continue;
-      const [, name, prismaType, , optional, attributes] = field as unknown as [
+      const [, name, prismaType, list, optional, attributes] = field as unknown as [
         string,
         string,
         string,
@@ -54,6 +55,7 @@ function parsePrismaSchema(text: string): PrismaColumn[] {
         prismaType,
         nativeType: /@db\.(\w+(?:\([^)]*\))?)/.exec(attributes)?.[1] ?? null,
         optional: optional === "?",
+        list: list === "[]",
       });
     }
   }
@@ -67,6 +69,7 @@ function expectedColumnType(column: PrismaColumn): {
   precision?: number;
   scale?: number;
 } {
+  if (column.list) return { dataType: "ARRAY" };
   const native = column.nativeType;
   const args = /\(([^)]*)\)/
     .exec(native ?? "")?.[1]
@@ -127,10 +130,17 @@ describe("prisma/schema.prisma and the migrated database", () => {
       "Assistant",
       "Chat",
       "FirstAccount",
+      "Group",
+      "GroupMember",
       "Invitation",
       "Message",
+      "ModelConfig",
+      "ModelGroupAccess",
+      "ModelPrice",
       "Organization",
+      "PasswordReset",
       "PromptTemplate",
+      "ProviderConnection",
       "Session",
       "TokenUsage",
       "User",

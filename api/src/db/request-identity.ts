@@ -37,6 +37,13 @@ export function currentIdentity(): RequestIdentity | null {
   return current.getStore()?.identity ?? null;
 }
 
+/** The identity work done for someone runs as; a programming error when there is none. */
+export function requireIdentity(purpose: string): RequestIdentity {
+  const identity = currentIdentity();
+  if (!identity) throw new Error(`${purpose} needs to know whom it is done for`);
+  return identity;
+}
+
 /**
  * An async iterator whose steps run as `identity`: a subscription's source is pulled by the transport
  * long after the request's own async context has gone.

@@ -11,6 +11,12 @@ export type ErrorCode =
   | "INTERNAL"
   /** Set by GraphQL Armor's rejections (security/armor.ts). */
   | "QUERY_TOO_COMPLEX"
+  /** The organisation does not offer the model to this user (switched off, or for some groups only). */
+  | "MODEL_DISABLED"
+  /** A model without a price can only be enabled when marked free. */
+  | "MODEL_PRICE_REQUIRED"
+  /** The change would leave the organisation without an active admin. */
+  | "LAST_ADMIN"
   | ProviderErrorCode;
 
 /**

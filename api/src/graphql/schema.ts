@@ -11,6 +11,9 @@ import "../assistants/schema.js";
 import "../templates/schema.js";
 import "../api-keys/schema.js";
 import "../organizations/schema.js";
+import "../people/schema.js";
+import "../groups/schema.js";
+import "../provider-keys/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

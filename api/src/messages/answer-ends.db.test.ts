@@ -49,9 +49,9 @@ async function refuseFinalSaves(times: number | "always") {
 describe("an answer that cannot be started", () => {
   it("is FAILED with a code at once; a retry with the same clientMessageId and its followers see that, not a ghost", async () => {
     const chat = await createChat(app, user);
-    vi.spyOn(app.app.services.registry, "listModels").mockRejectedValueOnce(
-      new Error("model discovery broke"),
-    );
+    vi.spyOn(app.app.services.generator, "start").mockImplementationOnce(() => {
+      throw new Error("the generator broke");
+    });
     const first = await sendMessage(app, user, {
       chatId: chat.id,
       content: "Hallo",
@@ -80,18 +80,18 @@ describe("an answer that cannot be started", () => {
     const chat = await createChat(app, user);
     const first = await sendMessage(app, user, { chatId: chat.id, content: "Frage" });
     await waitForAnswer(app, user, chat.id, first.assistantMessage.id);
-    vi.spyOn(app.app.services.registry, "listModels").mockRejectedValueOnce(
-      new Error("model discovery broke"),
-    );
+    vi.spyOn(app.app.services.generator, "start").mockImplementationOnce(() => {
+      throw new Error("the generator broke");
+    });
     const regenerated = await app.gql<{ regenerateMessage: { id: string; status: string } }>(
       `mutation($id: ID!) { regenerateMessage(messageId: $id) { id status } }`,
       { id: first.assistantMessage.id },
       { token: user.accessToken },
     );
     expect(regenerated.data?.regenerateMessage.status).toBe("FAILED");
-    vi.spyOn(app.app.services.registry, "listModels").mockRejectedValueOnce(
-      new Error("model discovery broke"),
-    );
+    vi.spyOn(app.app.services.generator, "start").mockImplementationOnce(() => {
+      throw new Error("the generator broke");
+    });
     const edited = await app.gql<{ editMessage: { assistantMessage: { status: string } } }>(
       `mutation($id: ID!) { editMessage(messageId: $id, content: "Neue Frage") { assistantMessage { status } } }`,
       { id: first.userMessage.id },

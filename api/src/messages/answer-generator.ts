@@ -1,7 +1,8 @@
+import { requireIdentity } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelInfo } from "../providers/catalogue.js";
-import type { ProviderRegistry } from "../providers/registry.js";
 import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
@@ -48,7 +49,7 @@ interface ActiveGeneration {
 
 export interface AnswerGeneratorOptions {
   prisma: PrismaClient;
-  registry: ProviderRegistry;
+  models: ModelAccess;
   bus: AnswerStreamBus;
   /** Stop requests reach the generator from every replica. */
   broadcast: ReplicaBroadcast;
@@ -192,7 +193,7 @@ export class AnswerGenerator {
   }
 
   private async run(request: GenerationRequest, generation: ActiveGeneration): Promise<void> {
-    const { prisma, registry, bus, logger } = this.options;
+    const { prisma, models, bus, logger } = this.options;
     const messageId = request.assistantMessageId;
     const saves = new AnswerSaves(prisma, messageId, logger, this.options.finalSaveDelaysMs);
     let content = "";
@@ -211,7 +212,7 @@ export class AnswerGenerator {
     }, this.options.saveIntervalMs ?? 1_000);
 
     try {
-      const resolved = registry.resolve(request.modelId);
+      const resolved = await models.resolve(requireIdentity("An answer"), request.modelId);
       model = resolved.model;
       const provider = resolved.model.provider;
       const calledAt = performance.now();

@@ -66,7 +66,7 @@ const otherReplica = (registry = createProviderRegistry(readProviderSettings({})
     prisma: database.prisma,
     bus: new InMemoryAnswerStreamBus(),
     logger,
-    registry,
+    models: { priced: async (_orgId, modelId) => registry.resolve(modelId).model },
     generatedHere: () => [],
     sweepEveryMs: 100,
   });
@@ -98,7 +98,7 @@ describe("recovery of answers without a generator", () => {
         answers.push(pair.assistantMessage.id);
       }
       // Several lease lengths: only renewals keep them.
-      const recovery = otherReplica(app.app.services.registry);
+      const recovery = otherReplica(await app.app.services.providers.registryFor(DEFAULT_ORGANIZATION_ID));
       for (let round = 0; round < 6; round++) {
         await sleep(300);
         expect(await recovery.interruptAbandoned()).toBe(0);
@@ -123,7 +123,7 @@ describe("recovery of answers without a generator", () => {
         where: { id: pair.assistantMessage.id },
         data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
       });
-      const recovery = otherReplica(app.app.services.registry);
+      const recovery = otherReplica(await app.app.services.providers.registryFor(DEFAULT_ORGANIZATION_ID));
       expect(await recovery.recoverAtStart(false)).toBe(0);
       for (let round = 0; round < 10; round++) {
         expect(await recovery.interruptAbandoned()).toBe(0);

@@ -1,7 +1,7 @@
 import { type RequestIdentity, runAs } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
-import type { ProviderRegistry } from "../providers/registry.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
 
@@ -10,7 +10,7 @@ export interface AnswerRecoveryOptions {
   bus: AnswerStreamBus;
   logger: Logger;
   /** For the prices of an abandoned answer's model. */
-  registry: Pick<ProviderRegistry, "resolve">;
+  models: Pick<ModelAccess, "priced">;
   /** The answers this process generates right now (those are never abandoned). */
   generatedHere(): Iterable<string>;
   sweepEveryMs: number;
@@ -85,14 +85,14 @@ export class AnswerRecovery {
    * known. Where the generator did record it, the row is there and nothing is added (usage-recorder).
    */
   private async bill(id: string): Promise<void> {
-    const { prisma, registry, logger } = this.options;
+    const { prisma, models, logger } = this.options;
     const answer = await prisma.message.findFirst({
       where: { id, status: "interrupted", content: { not: "" }, usage: { none: { purpose: "chat" } } },
     });
     if (!answer) return;
-    let model: ReturnType<ProviderRegistry["resolve"]>["model"];
+    let model: Awaited<ReturnType<ModelAccess["priced"]>>;
     try {
-      model = registry.resolve(answer.model ?? "").model;
+      model = await models.priced(answer.orgId, answer.model ?? "");
     } catch {
       logger.warn(
         { messageId: answer.id, model: answer.model },

@@ -1,7 +1,7 @@
-import type { AppConfig } from "../config/env.js";
+import { requireIdentity } from "../db/request-identity.js";
 import type { Message, PrismaClient } from "../generated/prisma/client.js";
+import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
-import type { ProviderRegistry } from "../providers/registry.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import type { AnswerGenerator } from "./answer-generator.js";
 import { buildHistory } from "./history.js";
@@ -30,8 +30,7 @@ export interface AnswerToStart {
 
 interface Dependencies {
   prisma: PrismaClient;
-  config: AppConfig;
-  registry: ProviderRegistry;
+  models: ModelAccess;
   generator: AnswerGenerator;
   bus: AnswerStreamBus;
   titles: TitleGenerator;
@@ -45,9 +44,24 @@ interface Dependencies {
 export class AnswerStarter {
   constructor(private readonly deps: Dependencies) {}
 
-  /** The model of a new answer: the message's choice, else the chat's, the assistant's, the server's. */
-  modelFor(chat: ChatSettings, requested?: string | null): string {
-    return requested ?? chat.model ?? chat.assistant?.model ?? this.deps.config.DEFAULT_MODEL;
+  /** Rejects model ids that cannot exist for the organisation (see ModelAccess.assertKnown). */
+  assertKnown(modelId: string | null | undefined): Promise<void> {
+    return this.deps.models.assertKnown(requireIdentity("Choosing a model").orgId, modelId);
+  }
+
+  /**
+   * The model of a new answer: the message's choice, else the chat's, the assistant's, the
+   * organisation's default (else the server's) — checked: MODEL_DISABLED when it is not offered.
+   */
+  async modelFor(chat: ChatSettings, requested?: string | null): Promise<string> {
+    const identity = requireIdentity("Choosing a model");
+    const modelId =
+      requested ??
+      chat.model ??
+      chat.assistant?.model ??
+      (await this.deps.models.defaults(identity.orgId)).model;
+    await this.deps.models.assertAllowed(identity, modelId);
+    return modelId;
   }
 
   /** False when the answer could not be started (it is FAILED then, as far as it could be saved). */
@@ -86,19 +100,18 @@ export class AnswerStarter {
     temperature,
     titleAfter,
   }: AnswerToStart) {
-    const { prisma, registry, generator, titles, config } = this.deps;
-    const modelId = assistantMessage.model ?? this.modelFor(chat);
-    const known = (await registry.listModels()).find((model) => model.id === modelId);
+    const { prisma, models, generator, titles } = this.deps;
+    const { orgId } = requireIdentity("An answer");
+    const modelId = assistantMessage.model ?? (await this.modelFor(chat));
+    const known = await models.priced(orgId, modelId).catch(() => undefined);
+    const defaults = await models.defaults(orgId);
     const stored = await prisma.message.findMany({
       where: { chatId: chat.id, createdAt: { lte: userMessage.createdAt } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { role: true, content: true, status: true },
     });
     const chosenTemperature =
-      temperature ??
-      chat.temperature?.toNumber() ??
-      chat.assistant?.temperature ??
-      config.DEFAULT_TEMPERATURE;
+      temperature ?? chat.temperature?.toNumber() ?? chat.assistant?.temperature ?? defaults.temperature;
     const system = chat.assistant?.systemPrompt || undefined;
     generator.start({
       userId,

@@ -4,6 +4,7 @@ import { createChat, sendMessage, waitForAnswer } from "../../test/support/chat-
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { followAnswer } from "../../test/support/subscribe.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
 import { findCatalogueModel } from "../providers/catalogue.js";
 import { costUsd } from "../providers/cost.js";
 
@@ -63,7 +64,7 @@ describe("a chat streams through /graphql/stream for every provider", () => {
       });
       expect(rows).toHaveLength(1);
       // Azure deployments named like an OpenAI model take its prices; local models are free.
-      const { prices } = app.app.services.registry.resolve(model).model;
+      const { prices } = await app.app.services.modelAccess.priced(DEFAULT_ORGANIZATION_ID, model);
       const expectedCost = costUsd(prices, {
         promptTokens: 1200,
         completionTokens: 300,

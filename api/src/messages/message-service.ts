@@ -4,7 +4,6 @@ import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { assertKnownModel } from "../models/known-model.js";
 import { isVisibleTo } from "../sharing/shared-items.js";
 import type { AnswerControl } from "./answer-control.js";
 import type { AnswerGenerator } from "./answer-generator.js";
@@ -63,13 +62,14 @@ export class MessageService {
    * offline outbox) returns the first pair instead of sending again.
    */
   async send(userId: string, input: SendMessageInput): Promise<MessagePair> {
-    assertKnownModel(input.model);
+    await this.deps.starter.assertKnown(input.model);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const chat = await this.chat(userId, input.chatId);
       if (input.clientMessageId) {
         const existing = await this.findByClientId(chat.id, input.clientMessageId);
         if (existing) return this.awaitIfBlocking(existing, input.stream);
       }
+      const modelId = await this.deps.starter.modelFor(chat, input.model);
       const last = await this.lastMessage(chat.id);
       const sentAt = timeAfter(last?.createdAt);
       const userMessageId = randomUUID();
@@ -89,12 +89,7 @@ export class MessageService {
           }),
           // One millisecond later: the pair keeps its order even within one transaction's now().
           this.deps.prisma.message.create({
-            data: this.answerData(
-              chat.id,
-              userMessageId,
-              this.deps.starter.modelFor(chat, input.model),
-              timeAfter(sentAt),
-            ),
+            data: this.answerData(chat.id, userMessageId, modelId, timeAfter(sentAt)),
           }),
         ]);
       } catch (error) {
@@ -133,10 +128,11 @@ export class MessageService {
       if (answer.role !== "assistant" || last?.id !== answer.id || !answer.replyToId) {
         throw new BadInputError("Only the chat's last answer can be regenerated");
       }
+      // Refused before anything changes when the organisation no longer offers the model.
+      const modelId = await this.deps.starter.modelFor(chat, answer.model);
       await this.deps.control.stop(answer);
       const userMessage = await this.deps.prisma.message.findUnique({ where: { id: answer.replyToId } });
       if (!userMessage) continue; // the turn changed meanwhile: look again
-      const modelId = answer.model ?? this.deps.starter.modelFor(chat);
       const written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.delete({ where: { id: answer.id } }),
         this.deps.prisma.message.create({
@@ -165,9 +161,9 @@ export class MessageService {
       const later = await this.deps.prisma.message.findMany({
         where: { chatId: original.chatId, createdAt: { gt: original.createdAt } },
       });
-      for (const message of later) await this.deps.control.stop(message);
       const previousModel = later.find((message) => message.role === "assistant")?.model;
-      const modelId = previousModel ?? this.deps.starter.modelFor(chat);
+      const modelId = await this.deps.starter.modelFor(chat, previousModel);
+      for (const message of later) await this.deps.control.stop(message);
       const now = new Date();
       const written = await writeIfUnchanged<[unknown, Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.deleteMany({ where: { id: { in: later.map((message) => message.id) } } }),

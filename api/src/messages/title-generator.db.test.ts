@@ -3,6 +3,8 @@ import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provide
 import { createChat } from "../../test/support/chat-client.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
+import { runAs } from "../db/request-identity.js";
+import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
 
 const fake = useFakeProviderServer();
 let app: TestApp;
@@ -22,14 +24,23 @@ describe("chat titles", () => {
     );
     const before = fake.server.requests.length;
     const calls = () => fake.server.requests.length - before;
+    // As a request of the user would: titles are written for someone (their organisation's models).
+    const asUser = {
+      userId: user.user.id,
+      orgId: DEFAULT_ORGANIZATION_ID,
+      orgAdmin: false,
+      platformAdmin: false,
+    };
     const titles = chats.map((chat) =>
-      app.app.services.titles.generate({
-        userId: user.user.id,
-        chatId: chat.id,
-        chatModelId: "openai/gpt-4.1-mini",
-        question: "Wie plane ich eine Reise nach Köln?",
-        answer: "Mit der Bahn.",
-      }),
+      runAs(asUser, () =>
+        app.app.services.titles.generate({
+          userId: user.user.id,
+          chatId: chat.id,
+          chatModelId: "openai/gpt-4.1-mini",
+          question: "Wie plane ich eine Reise nach Köln?",
+          answer: "Mit der Bahn.",
+        }),
+      ),
     );
     // Each title takes its provider a few hundred milliseconds: the first four are asked at once, the
     // rest wait for a free place.

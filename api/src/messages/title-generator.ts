@@ -1,10 +1,10 @@
 import pLimit from "p-limit";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
-import { currentIdentity, runAs } from "../db/request-identity.js";
+import { currentIdentity, requireIdentity, runAs } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { type ModelAccess, ModelDisabledError } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
 import { type ModelInfo, parseModelId } from "../providers/catalogue.js";
-import type { ProviderRegistry } from "../providers/registry.js";
 import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { cheapModelFor } from "../providers/title-model.js";
 import type { TokenUsage } from "../providers/types.js";
@@ -42,7 +42,7 @@ export class TitleGenerator {
   constructor(
     private readonly options: {
       prisma: PrismaClient;
-      registry: ProviderRegistry;
+      models: ModelAccess;
       logger: Logger;
       titleModel?: string;
       /** PROVIDER_IDLE_TIMEOUT_MS. */
@@ -76,7 +76,7 @@ export class TitleGenerator {
   }
 
   private async write(request: TitleRequest): Promise<string | null> {
-    const { prisma, registry, logger } = this.options;
+    const { prisma, logger } = this.options;
     let called: { model: ModelInfo; prompt: string } | null = null;
     let text = "";
     let usage: TokenUsage | null = null;
@@ -84,8 +84,7 @@ export class TitleGenerator {
     const call: ProviderCall = { accepted: false };
     let cutInFlight = false;
     try {
-      const modelId = this.modelFor(request.chatModelId);
-      const { adapter, model } = registry.resolve(modelId);
+      const { adapter, model } = await this.resolve(request.chatModelId);
       const conversation = `User: ${request.question.slice(0, EXCERPT_CHARS)}\n\nAssistant: ${request.answer.slice(0, EXCERPT_CHARS)}`;
       called = { model, prompt: TITLE_PROMPT + conversation };
       signal = AbortSignal.any([AbortSignal.timeout(TITLE_TIMEOUT_MS), this.stopping.signal]);
@@ -133,6 +132,18 @@ export class TitleGenerator {
           logger.warn({ err: error, chatId: request.chatId }, "could not record usage"),
         );
       }
+    }
+  }
+
+  /** The title model, unless the organisation does not offer it to this person: then the chat's own. */
+  private async resolve(chatModelId: string) {
+    const identity = requireIdentity("A title");
+    const modelId = this.modelFor(chatModelId);
+    try {
+      return await this.options.models.resolve(identity, modelId);
+    } catch (error) {
+      if (!(error instanceof ModelDisabledError) || modelId === chatModelId) throw error;
+      return this.options.models.resolve(identity, chatModelId);
     }
   }
 

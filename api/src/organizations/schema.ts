@@ -4,6 +4,7 @@ import { builder } from "../graphql/builder.js";
 import { nameSchema } from "../graphql/text-schemas.js";
 import { UserRef } from "../users/schema.js";
 import { type IssuedInvitation, invitationStatus } from "./invitation-service.js";
+import type { OrganizationSettings } from "./organization-settings.js";
 
 export const OrganizationRole = builder.enumType("OrganizationRole", {
   description: "A user's role in their organisation",
@@ -200,8 +201,53 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+const OrganizationSettingsRef = builder.objectRef<OrganizationSettings>("OrganizationSettings").implement({
+  description: "The organisation's own settings (its admins change them)",
+  fields: (t) => ({
+    defaultModel: t.exposeString("defaultModel", {
+      nullable: true,
+      description: "null: the server's DEFAULT_MODEL",
+    }),
+    defaultTemperature: t.exposeFloat("defaultTemperature", {
+      nullable: true,
+      description: "null: the server's DEFAULT_TEMPERATURE",
+    }),
+    registrationOpen: t.exposeBoolean("registrationOpen", {
+      description:
+        "Whether people may register without an invitation (where the server allows it: ALLOW_REGISTRATION; the default organisation only)",
+    }),
+  }),
+});
+
+const UpdateOrganizationSettingsInput = builder.inputType("UpdateOrganizationSettingsInput", {
+  fields: (t) => ({
+    defaultModel: t.string({ description: "Empty: the server's", validate: z.string().max(200) }),
+    defaultTemperature: t.float({ description: "null: the server's", validate: z.number().min(0).max(2) }),
+    registrationOpen: t.boolean(),
+  }),
+});
+
+builder.queryField("organizationSettings", (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: OrganizationSettingsRef,
+    resolve: (_root, _args, context) => context.services.organizationSettings.get(context.viewer),
+  }),
+);
+
+builder.mutationField("updateOrganizationSettings", (t) =>
+  t.withAuth({ loggedIn: true }).field({
+    type: OrganizationSettingsRef,
+    args: { input: t.arg({ type: UpdateOrganizationSettingsInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      context.services.organizationSettings.update(context.viewer, input),
+  }),
+);
+
 /** Where the PWA is: PUBLIC_APP_URL, else the page that asked (browsers send Origin), else this server. */
-function appUrlOf(context: { config: { PUBLIC_APP_URL?: string | undefined }; request: Request }): string {
+export function appUrlOf(context: {
+  config: { PUBLIC_APP_URL?: string | undefined };
+  request: Request;
+}): string {
   return (
     context.config.PUBLIC_APP_URL ??
     context.request.headers.get("origin") ??

@@ -11,6 +11,8 @@ export interface ModelPrices {
   /** Price of cached (prompt-cache read) input tokens; equals inputPerMTok where there is no discount. */
   cachedInputPerMTok: number;
   outputPerMTok: number;
+  /** The organisation's price version (app_model_prices) these are; absent: the catalogue's list price. */
+  versionId?: string;
 }
 
 export interface ModelInfo {
@@ -124,6 +126,30 @@ export const MODEL_CATALOGUE: readonly ModelInfo[] = [
 ];
 
 const catalogueById = new Map(MODEL_CATALOGUE.map((model) => [model.id, model]));
+
+/**
+ * Whether the model reads images: every current OpenAI, Anthropic and Gemini chat model, Grok 4 and
+ * Mistral's Large, Medium and Small; not the Ministral, Codestral and Magistral models nor Grok Build.
+ * Unknown models (local, discovered) are assumed not to.
+ */
+export function supportsVision(model: Pick<ModelInfo, "provider" | "providerModel">): boolean {
+  const name = model.providerModel;
+  switch (model.provider) {
+    case "openai":
+    case "azure":
+      return /^(gpt-4o|gpt-4\.1|gpt-5|o3|o4)/.test(name);
+    case "anthropic":
+      return name.startsWith("claude-");
+    case "google":
+      return name.startsWith("gemini-");
+    case "xai":
+      return name.startsWith("grok-4");
+    case "mistral":
+      return /^mistral-(large|medium|small)/.test(name);
+    default:
+      return false;
+  }
+}
 
 export function findCatalogueModel(id: string): ModelInfo | undefined {
   return catalogueById.get(id);

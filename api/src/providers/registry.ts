@@ -41,6 +41,10 @@ export interface ProviderRegistry {
   listProviders(): Promise<ProviderStatus[]>;
   /** Throws ProviderError PROVIDER_BAD_REQUEST for unknown models and unconfigured providers. */
   resolve(modelId: string): { adapter: ProviderAdapter; model: ModelInfo };
+  /** What is known about a model (catalogue, Azure deployment, local model), configured or not. */
+  known(modelId: string): ModelInfo | undefined;
+  /** The adapter of a configured provider (for models the catalogue does not know); throws like resolve. */
+  adapter(provider: ProviderId): ProviderAdapter;
 }
 
 const CLOUD_PROVIDERS = ["openai", "anthropic", "google", "mistral", "xai"] as const;
@@ -139,6 +143,17 @@ export function createProviderRegistry(
         throw badRequest(provider, `${PROVIDER_NAMES[provider]} is not configured: ${missing}`);
       if (!model) throw badRequest(provider, `Unknown model "${modelId}"`);
       return { adapter: adapterFor(provider), model };
+    },
+
+    known(modelId) {
+      const parsed = parseModelId(modelId);
+      return parsed ? modelFor(settings, parsed.provider, parsed.providerModel) : undefined;
+    },
+
+    adapter(provider) {
+      const missing = missingConfiguration(settings, provider);
+      if (missing) throw badRequest(provider, `${PROVIDER_NAMES[provider]} is not configured: ${missing}`);
+      return adapterFor(provider);
     },
   };
 }

@@ -20,8 +20,8 @@ export interface AzureSettings {
 
 /** Ollama or another OpenAI-compatible server; both are served as provider "ollama". */
 export interface LocalServerSettings {
-  /** Which variable configured it, for messages. */
-  variable: "OLLAMA_BASE_URL" | "OPENAI_COMPATIBLE_BASE_URL";
+  /** Which variable configured it, for messages ("administration": a key set by an admin). */
+  variable: "OLLAMA_BASE_URL" | "OPENAI_COMPATIBLE_BASE_URL" | "administration";
   /** Server root without `/v1`. */
   baseUrl: string;
   apiKey: string | null;

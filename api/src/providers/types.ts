@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 // The one interface every LLM provider adapter implements, and the error it throws.
 
 export type ProviderId = "openai" | "anthropic" | "google" | "mistral" | "xai" | "azure" | "ollama";
@@ -11,6 +13,11 @@ export const PROVIDER_IDS: readonly ProviderId[] = [
   "azure",
   "ollama",
 ];
+
+/** A provider id given by a client (GraphQL arguments). */
+export const providerIdSchema = z.enum(PROVIDER_IDS as [ProviderId, ...ProviderId[]], {
+  error: `The provider is one of ${PROVIDER_IDS.join(", ")}`,
+});
 
 /** Names for messages shown to people (errors, availability reasons). */
 export const PROVIDER_NAMES: Record<ProviderId, string> = {

@@ -9,6 +9,7 @@ import { TokenSigner } from "../auth/tokens.js";
 import { ChatService } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { GroupService } from "../groups/group-service.js";
 import { AnswerControl } from "../messages/answer-control.js";
 import { AnswerGenerator } from "../messages/answer-generator.js";
 import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "../messages/answer-lease.js";
@@ -16,12 +17,20 @@ import { AnswerRecovery } from "../messages/answer-recovery.js";
 import { AnswerStarter } from "../messages/answer-starter.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
+import { ModelAccess } from "../models/model-access.js";
+import { ModelConfigService } from "../models/model-config-service.js";
+import { OrganizationModelSettings } from "../models/organization-model-settings.js";
 import type { Logger } from "../observability/logger.js";
 import { InvitationService } from "../organizations/invitation-service.js";
 import { OrganizationService } from "../organizations/organization-service.js";
-import { createProviderRegistry, type ProviderRegistry } from "../providers/registry.js";
+import { OrganizationSettingsService } from "../organizations/organization-settings.js";
+import { PeopleService } from "../people/people-service.js";
+import { OrganizationProviders } from "../provider-keys/organization-providers.js";
+import { ProviderKeyService } from "../provider-keys/provider-key-service.js";
+import { ProviderKeyStore } from "../provider-keys/provider-key-store.js";
 import type { ProviderSettings } from "../providers/settings.js";
 import { createRateLimiters, type RateLimiters } from "../security/rate-limiters.js";
+import type { KeyRing } from "../security/secret-box.js";
 import { type AnswerStreamBus, InMemoryAnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import { RedisAnswerStreamBus } from "../streaming/redis-answer-stream-bus.js";
 import { RedisReplicaBroadcast } from "../streaming/redis-replica-broadcast.js";
@@ -33,7 +42,11 @@ export interface ServiceDependencies {
   database: Database;
   logger: Logger;
   jwtSecret: Uint8Array;
+  /** Encrypts provider keys stored in the database. */
+  keyRing: KeyRing;
   providerSettings: ProviderSettings;
+  /** How provider keys are tested and model lists loaded (tests may route it). */
+  providerFetch?: typeof fetch;
   /** Retry timing for provider calls (tests shorten it). */
   providerRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Answer lease timing (tests shorten it); see messages/answer-lease.ts. */
@@ -50,7 +63,15 @@ export interface Services {
   accessRevocations: AccessRevocations;
   passwords: PasswordHasher;
   signer: TokenSigner;
-  registry: ProviderRegistry;
+  /** Each organisation's providers: the environment's, overridden by keys its admins stored. */
+  providers: OrganizationProviders;
+  /** The one place that decides who may use which model. */
+  modelAccess: ModelAccess;
+  modelConfigs: ModelConfigService;
+  providerKeys: ProviderKeyService;
+  people: PeopleService;
+  groups: GroupService;
+  organizationSettings: OrganizationSettingsService;
   bus: AnswerStreamBus;
   broadcast: ReplicaBroadcast;
   generator: AnswerGenerator;
@@ -90,8 +111,19 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     allowRegistration: config.ALLOW_REGISTRATION,
     reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   });
-  const registry = createProviderRegistry(deps.providerSettings, {
+  const providerKeyStore = new ProviderKeyStore(prisma, deps.keyRing);
+  const providers = new OrganizationProviders(providerKeyStore, deps.providerSettings, broadcast, logger, {
     onDiscoveryError: (reason) => logger.warn({ reason }, "local model discovery failed"),
+  });
+  const modelSettings = new OrganizationModelSettings(prisma, broadcast, logger);
+  const modelAccess = new ModelAccess({ prisma, providers, settings: modelSettings, defaults: config });
+  const providerKeys = new ProviderKeyService({
+    prisma,
+    store: providerKeyStore,
+    providers,
+    keyRing: deps.keyRing,
+    logger,
+    fetch: deps.providerFetch,
   });
   const bus = createBus(config, logger);
   const rateLimiters = createRateLimiters({
@@ -103,7 +135,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   });
   const generator = new AnswerGenerator({
     prisma,
-    registry,
+    models: modelAccess,
     bus,
     broadcast,
     logger,
@@ -116,7 +148,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     prisma,
     bus,
     logger,
-    registry,
+    models: modelAccess,
     generatedHere: () => generator.activeIds(),
     sweepEveryMs: { ...DEFAULT_LEASE_TIMES, ...deps.answerLease }.sweepEveryMs,
   });
@@ -131,13 +163,13 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
   });
   const titles = new TitleGenerator({
     prisma,
-    registry,
+    models: modelAccess,
     logger,
     titleModel: config.TITLE_MODEL,
     providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
   });
-  const chats = new ChatService(prisma, control);
-  const starter = new AnswerStarter({ prisma, config, registry, generator, bus, titles, logger });
+  const chats = new ChatService(prisma, control, modelAccess);
+  const starter = new AnswerStarter({ prisma, models: modelAccess, generator, bus, titles, logger });
   const messages = new MessageService({ prisma, chats, generator, starter, control });
   // Every replica listens to its topics (stop requests) before it takes work.
   await broadcast.ready();
@@ -145,7 +177,18 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     auth,
     passwords,
     signer,
-    registry,
+    providers,
+    modelAccess,
+    modelConfigs: new ModelConfigService({
+      prisma,
+      access: modelAccess,
+      settings: modelSettings,
+      providerKeys,
+    }),
+    providerKeys,
+    people: new PeopleService(prisma, accessRevocations, passwords),
+    groups: new GroupService(prisma, modelSettings),
+    organizationSettings: new OrganizationSettingsService(prisma, modelAccess, modelSettings),
     bus,
     broadcast,
     generator,

@@ -48,6 +48,7 @@ function usageRow(record: UsageRecord) {
     reasoningTokens: usage.reasoningTokens,
     totalTokens: usage.promptTokens + usage.completionTokens,
     estimatedCost: costUsd(model.prices, usage).toFixed(10),
+    priceId: model.prices.versionId ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type AppConfig, loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { readProviderSettings } from "../../src/providers/settings.js";
+import { KeyRing } from "../../src/security/secret-box.js";
 import type { App } from "../../src/server/app.js";
 import { listen } from "../../src/server/http-server.js";
 import { type AssembleOptions, assembleApp } from "../../src/server/start.js";
@@ -58,6 +59,7 @@ export async function startTestApp(
     providerSettings: readProviderSettings(env),
     // Replicas of one deployment share JWT_SECRET; otherwise each test app has its own.
     jwtSecret: env.JWT_SECRET ? undefined : randomBytes(32),
+    keyRing: env.ENCRYPTION_KEY ? undefined : KeyRing.fromSecrets(randomBytes(32).toString("base64url")),
     providerRetry: { baseDelayMs: 10, maxDelayMs: 1_500 },
     ...options.timings,
   });
