@@ -174,6 +174,20 @@ end $$;
 drop trigger if exists organizations_guard on organizations;
 create trigger organizations_guard before update on organizations for each row execute function organizations_guard();
 
+-- Deleting an account is an admin's decision, like deactivating it (app_users_guard covers roles and
+-- activity; this covers deleted_at).
+create or replace function app_users_deletion_guard() returns trigger language plpgsql as $$
+begin
+  if current_user = 'xqt5_runtime' and new.deleted_at is distinct from old.deleted_at
+     and not app_current_is_org_admin() then
+    raise exception 'only an admin of the organisation deletes accounts' using errcode = '42501';
+  end if;
+  return new;
+end $$;
+drop trigger if exists app_users_deletion_guard on app_users;
+create trigger app_users_deletion_guard before update of deleted_at on app_users
+  for each row execute function app_users_deletion_guard();
+
 -- Usage is billed at the price version that applied: never changed afterwards.
 revoke update, delete on app_model_prices from xqt5_runtime;
 
@@ -213,11 +227,14 @@ begin
                  where u.id = reset.user_id and u.is_active and u.deleted_at is null and o.is_active) then
     return query select 'inactive'::text, null::uuid; return;
   end if;
-  update app_password_resets set used_at = now() where id = reset.id;
+  -- Every other link of the account ends with this one.
+  update app_password_resets set used_at = now() where app_password_resets.user_id = reset.user_id and used_at is null;
   update app_users set password_hash = p_password_hash, token_version = token_version + 1, updated_at = now()
   where id = reset.user_id;
   update app_sessions set revoked_at = now(), revoked_reason = 'password_reset'
   where app_sessions.user_id = reset.user_id and revoked_at is null;
+  -- A reset is often asked for after an account was taken over: its API keys end too.
+  update app_api_keys set revoked_at = now() where app_api_keys.user_id = reset.user_id and revoked_at is null;
   return query select 'changed'::text, reset.user_id;
 end $$;
 

@@ -101,6 +101,8 @@ export class ApiKeyService {
       // (async: a Prisma query starts when awaited, which must happen inside runAs)
       void runAs(identityOf(viewer), async () => {
         await this.prisma.apiKey.update({ where: { id: key.keyId }, data: { lastUsedAt: new Date(now) } });
+        // The person's last activity, for their admins (programs using a key count).
+        await this.prisma.$executeRaw`select app_touch_last_active(${key.userId}::uuid)`;
       }).catch(() => {});
     }
     return viewer;

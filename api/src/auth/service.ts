@@ -94,6 +94,8 @@ export class AuthService {
       }
       throw error;
     }
+    // The default organisation's admins closed open registration: the same refusal as the server's.
+    if (outcome === "registration_closed") throw new ForbiddenError("Registration is closed on this server");
     if (outcome !== "created") {
       throw new BadInputError(INVITATION_REFUSALS[outcome] ?? "Registration is closed on this server", {
         field: "invitationToken",

@@ -136,6 +136,16 @@ describe("a model switched off by an admin", () => {
     expect(codeOf(await configure("openai/gpt-4o-mini", { enabled: false, isDefault: true }))).toBe(
       "BAD_USER_INPUT",
     );
+    // The default is everyone's: it cannot be given to a group only while it is the default.
+    const { createGroup } = await asAdmin<{ createGroup: { id: string } }>(
+      `mutation { createGroup(input: { name: "Nur wenige" }) { id } }`,
+    );
+    const restricted = await configure("openai/gpt-4.1-mini", { allowedGroupIds: [createGroup.id] });
+    expect(restricted.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "allowedGroupIds",
+    });
+    await asAdmin(`mutation($g: ID!) { deleteGroup(id: $g) }`, { g: createGroup.id });
   });
 });
 

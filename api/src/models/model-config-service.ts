@@ -64,6 +64,18 @@ export class ModelConfigService {
       throw new BadInputError("Only an enabled model can be the default", { field: "isDefault" });
     }
     const groupIds = change.allowedGroupIds == null ? null : [...new Set(change.allowedGroupIds.map(String))];
+    const organization = await prisma.organization.findUniqueOrThrow({
+      where: { id: viewer.orgId },
+      select: { defaultModel: true },
+    });
+    const restricted = groupIds ? groupIds.length > 0 : model.allowedGroupIds.length > 0;
+    const staysDefault =
+      change.isDefault === true || (organization.defaultModel === modelId && change.isDefault !== false);
+    if (restricted && staysDefault && enabled) {
+      throw new BadInputError("The default model is for everyone: choose another default first", {
+        field: "allowedGroupIds",
+      });
+    }
     if (groupIds) {
       const found = groupIds.every(isUuid)
         ? await prisma.group.count({ where: { id: { in: groupIds }, orgId: viewer.orgId } })
@@ -78,10 +90,6 @@ export class ModelConfigService {
       ...(change.sortOrder != null ? { sortOrder: change.sortOrder } : {}),
       updatedAt: new Date(),
     };
-    const organization = await prisma.organization.findUniqueOrThrow({
-      where: { id: viewer.orgId },
-      select: { defaultModel: true },
-    });
     await prisma.$transaction([
       prisma.modelConfig.upsert({
         where: { orgId_modelId: { orgId: viewer.orgId, modelId } },

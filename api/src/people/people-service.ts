@@ -130,7 +130,7 @@ export class PeopleService {
     return { url: `${appUrl.replace(/\/+$/, "")}/#reset=${token}`, expiresAt };
   }
 
-  /** Redeems a reset link (no sign-in): the new password, and every session of the account ended. */
+  /** Redeems a reset link (no sign-in): the new password; every session, API key and other link of the account ended. */
   async resetPassword(token: string, newPassword: string): Promise<void> {
     const passwordHash = await this.passwords.hash(newPassword);
     const rows = await this.prisma.$queryRaw<{ outcome: ResetOutcome; userId: string | null }[]>`
@@ -148,7 +148,7 @@ export class PeopleService {
         reason: outcome,
       });
     }
-    await this.revocations.announce({ kind: "user", userId, sessions: true, apiKeys: false });
+    await this.revocations.announce({ kind: "user", userId, sessions: true, apiKeys: true });
   }
 
   /** What the person still has open (answer streams) is closed on every replica. */

@@ -79,8 +79,10 @@ builder.queryFields((t) => ({
   }),
 }));
 
+// Changing people and provider keys needs a signed-in admin, not an API key: a leaked key must not be
+// able to take over accounts (a reset link) or redirect the organisation's provider traffic.
 builder.mutationFields((t) => ({
-  updateUser: t.withAuth({ loggedIn: true }).prismaField({
+  updateUser: t.withAuth({ session: true }).prismaField({
     type: AdminUserRef,
     description: "An admin cannot deactivate or demote themself, nor the organisation's last admin",
     args: {
@@ -90,7 +92,7 @@ builder.mutationFields((t) => ({
     resolve: (_query, _root, args, context) =>
       context.services.people.update(context.viewer, String(args.id), args.input),
   }),
-  deleteUser: t.withAuth({ loggedIn: true }).prismaField({
+  deleteUser: t.withAuth({ session: true }).prismaField({
     type: AdminUserRef,
     description:
       "Soft delete: deactivated, sessions and API keys revoked, usage kept; eraseData also deletes their chats, assistants and templates and anonymises name and e-mail",
@@ -101,7 +103,7 @@ builder.mutationFields((t) => ({
     resolve: (_query, _root, args, context) =>
       context.services.people.remove(context.viewer, String(args.id), args.eraseData ?? false),
   }),
-  resetUserPassword: t.withAuth({ loggedIn: true }).field({
+  resetUserPassword: t.withAuth({ session: true }).field({
     type: PasswordResetLink,
     description: "A one-time link (valid 24 hours) for the person to choose a new password",
     args: { id: t.arg.id({ required: true }) },

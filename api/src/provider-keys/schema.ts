@@ -68,14 +68,14 @@ builder.queryField("providerConnections", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  setProviderKey: t.withAuth({ loggedIn: true }).field({
+  setProviderKey: t.withAuth({ session: true }).field({
     type: ProviderConnection,
     description: "Stores the organisation's key (encrypted); it takes precedence over the environment's",
     args: { provider: t.arg.string(provider()), input: t.arg({ type: SetProviderKeyInput, required: true }) },
     resolve: (_root, args, context) =>
       context.services.providerKeys.set(context.viewer, providerIdSchema.parse(args.provider), args.input),
   }),
-  deleteProviderKey: t.withAuth({ loggedIn: true }).field({
+  deleteProviderKey: t.withAuth({ session: true }).field({
     type: ProviderConnection,
     description: "Removes the stored key: the environment's applies again, if there is one",
     args: { provider: t.arg.string(provider()) },
