@@ -56,7 +56,8 @@ export async function registerByInvitation(
   expect(new URL(page.url()).hash).toBe("");
 }
 
-async function graphql<T>(
+/** A GraphQL request of the test itself (not the page), optionally as someone (their access token). */
+export async function graphql<T>(
   request: APIRequestContext,
   query: string,
   variables: Record<string, unknown>,

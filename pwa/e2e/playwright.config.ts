@@ -17,6 +17,8 @@ process.env.E2E_PORT ??= execFileSync(process.execPath, [
   .toString()
   .trim();
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+// Where the webServer writes what the tests need to know of the stack (the fake provider's address).
+process.env.E2E_STACK_FILE ??= path.join(pwaRoot, `test-results/e2e-stack-${process.env.E2E_PORT}.json`);
 
 export default defineConfig({
   testDir: ".",
@@ -48,6 +50,6 @@ export default defineConfig({
     wait: { stdout: /e2e stack ready/ },
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { E2E_PORT: process.env.E2E_PORT },
+    env: { E2E_PORT: process.env.E2E_PORT, E2E_STACK_FILE: process.env.E2E_STACK_FILE },
   },
 });

@@ -14,6 +14,8 @@ const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 export interface Stack {
   url: string;
+  /** The variables that point the API at the fake provider (its base URLs and its one API key). */
+  providerEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startStack(
 
   return {
     url,
+    providerEnv,
     async stop() {
       await Promise.all([stopProcess(api), stopProcess(provider)]);
       await rm(dataDir, { recursive: true, force: true });

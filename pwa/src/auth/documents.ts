@@ -72,3 +72,10 @@ export const InvitationPreviewQuery = graphql(`
     }
   }
 `);
+
+// Public: a password reset link's token and the new password (every session of the account ends).
+export const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword)
+  }
+`);

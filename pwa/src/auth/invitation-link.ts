@@ -1,44 +1,21 @@
 import { createQuery } from "@urql/solid";
-import { type Accessor, createSignal, onCleanup } from "solid-js";
+import type { Accessor } from "solid-js";
 import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { InvitationPreviewQuery } from "./documents";
+import { forgetTokenInUrl, tokenInUrl, watchTokenInUrl } from "./link-token";
 
-// An invitation link is the app's address with `#invitation=<token>` (a fragment: it never reaches a
-// server, a log or a Referer header); links sent before that have `?invitation=<token>` and still work.
-// The token stays in the address until the account exists, so a reload or a second try still has it.
+// An invitation link is the app's address with `#invitation=<token>` (link-token.ts).
 const PARAMETER = "invitation";
 
-const fragmentParameters = (hash: string) => new URLSearchParams(hash.replace(/^#/, ""));
-
 /** The token of the invitation link the app was opened with, if any. */
-export function invitationTokenInUrl(): string | null {
-  const address = globalThis.location;
-  const token =
-    fragmentParameters(address?.hash ?? "").get(PARAMETER) ??
-    new URLSearchParams(address?.search ?? "").get(PARAMETER);
-  return token?.trim() || null;
-}
+export const invitationTokenInUrl = (): string | null => tokenInUrl(PARAMETER);
 
 /** Takes the token out of the address once it has served. */
-export function forgetInvitationInUrl(): void {
-  const url = new URL(location.href);
-  const fragment = fragmentParameters(url.hash);
-  if (!url.searchParams.has(PARAMETER) && !fragment.has(PARAMETER)) return;
-  url.searchParams.delete(PARAMETER);
-  fragment.delete(PARAMETER);
-  const hash = fragment.size > 0 ? `#${fragment}` : "";
-  history.replaceState(history.state, "", `${url.pathname}${url.search}${hash}`);
-}
+export const forgetInvitationInUrl = (): void => forgetTokenInUrl(PARAMETER);
 
-/** The token in the address, followed also when only the fragment changes (a link opened in the open app). */
-export function watchInvitationToken(): Accessor<string | null> {
-  const [token, setToken] = createSignal(invitationTokenInUrl());
-  const onHashChange = () => setToken(invitationTokenInUrl());
-  window.addEventListener("hashchange", onHashChange);
-  onCleanup(() => window.removeEventListener("hashchange", onHashChange));
-  return token;
-}
+/** The invitation token in the address, followed also when only the fragment changes. */
+export const watchInvitationToken = (): Accessor<string | null> => watchTokenInUrl(PARAMETER);
 
 /** What the link stands for, asked of the server (no sign-in needed), and whether it can be used. */
 export function createInvitation(token: Accessor<string | null>) {

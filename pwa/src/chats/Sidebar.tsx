@@ -4,7 +4,7 @@ import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from 
 import { type SessionUser, session } from "../auth/session";
 import { t } from "../i18n/i18n";
 import { prefetchChat, prefetchRecentChats } from "../messages/chat-actions";
-import { mayInvite, mayManageOrganizations } from "../organizations/access";
+import { mayAdminister, mayInvite, mayManageOrganizations } from "../organizations/access";
 import { ConfirmDialog } from "../ui/Dialog";
 import { Icon } from "../ui/icons";
 import { UsageWidget } from "../usage/UsageWidget";
@@ -24,6 +24,7 @@ const pages = [
     label: "nav.organizations",
     shownTo: mayManageOrganizations,
   },
+  { href: "/admin", icon: "admin", label: "nav.admin", shownTo: mayAdminister },
   { href: "/settings", icon: "settings", label: "nav.settings", shownTo: everyone },
 ] as const;
 

@@ -1,6 +1,7 @@
 import type { Exchange } from "@urql/core";
 import {
   type Cache,
+  type Data,
   offlineExchange,
   type SerializedEntries,
   type StorageAdapter,
@@ -26,10 +27,25 @@ const embeddedTypes = [
   "SendMessagePayload",
   "TemplateVariable",
   "InvitationPreview",
+  "QueryAdminUsersConnection",
+  "QueryAdminUsersConnectionEdge",
+  "UsageCount",
+  "ModelPrice",
+  "PasswordResetLink",
+  "ProviderTestResult",
 ];
+
+// Administration: types keyed by something else than an id.
+const otherKeys = {
+  ModelConfig: (data: Data) => String(data.modelId),
+  ProviderConnection: (data: Data) => String(data.provider),
+  // One per organisation, and the cache holds one organisation's data.
+  OrganizationSettings: () => "current",
+};
 
 // What the API shows only once (an invitation's link and token: it keeps just a hash) stays in memory
 // for the screen that shows it and is never written to the device. Keys are "<Type>:<id>.<field>".
+// (A password reset link has no key: it stays in the mutation's answer, which is not stored.)
 const shownOnce = /^Invitation:[^.]*\.(?:url|token)$/;
 
 /** The storage without the fields shown once. */
@@ -50,6 +66,10 @@ function invalidateQueryField(cache: Cache, fieldName: string): void {
   }
 }
 
+function invalidateQueryFields(cache: Cache, fieldNames: readonly string[]): void {
+  for (const fieldName of fieldNames) invalidateQueryField(cache, fieldName);
+}
+
 function invalidateEntity(typename: string) {
   return (_result: unknown, args: Record<string, unknown>, cache: Cache) => {
     cache.invalidate({ __typename: typename, id: String(args.id) });
@@ -59,7 +79,7 @@ function invalidateEntity(typename: string) {
 export function createCacheExchange(storage: StorageAdapter): Exchange {
   return offlineExchange({
     storage: withoutShownOnce(storage),
-    keys: Object.fromEntries(embeddedTypes.map((typename) => [typename, embedded])),
+    keys: { ...Object.fromEntries(embeddedTypes.map((typename) => [typename, embedded])), ...otherKeys },
     updates: {
       Mutation: {
         createChat: (_result, _args, cache) => invalidateQueryField(cache, "chats"),
@@ -70,7 +90,40 @@ export function createCacheExchange(storage: StorageAdapter): Exchange {
         deleteTemplate: invalidateEntity("Template"),
         createOrganization: (_result, _args, cache) => invalidateQueryField(cache, "organizations"),
         createInvitation: (_result, _args, cache) => invalidateQueryField(cache, "invitations"),
+        ...administrationUpdates,
       },
     },
   });
+}
+
+type MutationUpdate = (result: Data, args: Record<string, unknown>, cache: Cache) => void;
+
+// What an admin's change makes stale beyond the entity it returns. The member-facing `models` list (the
+// admin's own picker) follows every change to models, providers and the default.
+const modelLists = ["modelConfigs", "models", "organizationSettings"] as const;
+const administrationUpdates: Record<string, MutationUpdate> = {
+  // A deleted person is never listed, and leaves their groups. (A deactivated one stays in the list in
+  // front of the admin, marked, until it is loaded again.)
+  deleteUser: (_result, _args, cache) => invalidateQueryFields(cache, ["adminUsers", "groups"]),
+  createGroup: (_result, _args, cache) => invalidateQueryField(cache, "groups"),
+  deleteGroup: invalidateEntity("Group"),
+  addGroupMembers: (_result, args, cache) => invalidateGroupsOf(cache, args.userIds),
+  removeGroupMembers: (_result, args, cache) => invalidateGroupsOf(cache, args.userIds),
+  updateModelConfig: (_result, args, cache) => {
+    const input = args.input as { isDefault?: boolean } | undefined;
+    // Another model stops being the default.
+    invalidateQueryFields(cache, input?.isDefault !== undefined ? modelLists : ["models"]);
+  },
+  setModelPrice: (_result, _args, cache) => invalidateQueryField(cache, "models"),
+  syncProviderModels: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
+  setProviderKey: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
+  deleteProviderKey: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
+  updateOrganizationSettings: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
+};
+
+/** The people whose groups changed. */
+function invalidateGroupsOf(cache: Cache, userIds: unknown): void {
+  for (const id of Array.isArray(userIds) ? userIds : []) {
+    cache.invalidate({ __typename: "AdminUser", id: String(id) }, "groups");
+  }
 }

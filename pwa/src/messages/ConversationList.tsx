@@ -1,11 +1,9 @@
-import { createMemo, For, type JSX, Match, Switch } from "solid-js";
+import { For, type JSX, Match, Switch } from "solid-js";
+import { createKeyedList } from "../ui/keyed-list";
 import { outbox, stopAnswer, streams } from "./chat-actions";
 import type { ChatMessage, DisplayMessage } from "./conversation";
 import { MessageBubble } from "./MessageBubble";
 import { PendingBubble } from "./PendingBubble";
-
-const sameKeys = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((key, index) => key === b[index]);
 
 /**
  * The messages, keyed by id: a refetched page or a new streaming delta updates the bubbles in place
@@ -19,13 +17,15 @@ export function ConversationList(props: {
   onRegenerate: (message: ChatMessage) => void;
   onEdit: (message: ChatMessage, content: string) => void;
 }): JSX.Element {
-  const byKey = createMemo(() => new Map(props.shown.map((entry) => [entry.key, entry])));
-  const keys = createMemo(() => props.shown.map((entry) => entry.key), [], { equals: sameKeys });
+  const entries = createKeyedList(
+    () => props.shown,
+    (entry) => entry.key,
+  );
 
   return (
-    <For each={keys()}>
+    <For each={entries.keys()}>
       {(key) => {
-        const entry = () => byKey().get(key);
+        const entry = () => entries.get(key);
         const message = () => {
           const current = entry();
           return current?.kind === "message" ? current.message : undefined;

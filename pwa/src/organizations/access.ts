@@ -9,3 +9,6 @@ export const mayInvite = (user: SessionUser | null): boolean =>
 
 /** Platform operators manage the organisations. */
 export const mayManageOrganizations = (user: SessionUser | null): boolean => user?.isPlatformAdmin === true;
+
+/** Admins of an organisation administer it: people, groups, models, providers and its settings. */
+export const mayAdminister = (user: SessionUser | null): boolean => user?.isAdmin === true;

@@ -46,7 +46,10 @@ export function Dialog(props: {
   );
 }
 
-/** Asks before something is deleted (or done that is hard to take back: `tone` "primary" if it is not). */
+/**
+ * Asks before something is deleted (or done that is hard to take back: `tone` "primary" if it is not).
+ * `children` come below the message (an option of what is done).
+ */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
@@ -55,6 +58,7 @@ export function ConfirmDialog(props: {
   tone?: "danger" | "primary";
   onConfirm: () => void;
   onClose: () => void;
+  children?: JSX.Element;
 }): JSX.Element {
   return (
     <Dialog
@@ -77,6 +81,7 @@ export function ConfirmDialog(props: {
       }
     >
       <p>{props.message}</p>
+      {props.children}
     </Dialog>
   );
 }

@@ -17,6 +17,7 @@ export function FormField(props: {
   min?: number;
   max?: number;
   step?: number;
+  inputMode?: "decimal" | "numeric";
   onInput?: (value: string) => void;
 }): JSX.Element {
   const describedBy = () =>
@@ -42,6 +43,7 @@ export function FormField(props: {
             class="input"
             type={props.type ?? "text"}
             autocomplete={props.autocomplete}
+            inputMode={props.inputMode}
             min={props.min}
             max={props.max}
             step={props.step}
