@@ -79,7 +79,8 @@ export class ProviderKeyService {
     input: { apiKey?: string | null; baseUrl?: string | null; deployments?: string[] | null },
   ): Promise<ProviderConnectionView> {
     assertOrganizationAdmin(viewer);
-    const apiKey = input.apiKey?.trim() || null;
+    // No key given: the stored one stays (an admin changes the address without typing the key again).
+    const apiKey = input.apiKey?.trim() || (await this.storedKey(viewer.orgId, provider));
     const baseUrl = normalizedUrl(input.baseUrl, provider);
     const deployments = [...new Set((input.deployments ?? []).map((name) => name.trim()).filter(Boolean))];
     if (apiKey && apiKey.length > MAX_KEY_LENGTH) {
@@ -103,6 +104,15 @@ export class ProviderKeyService {
     await this.deps.providers.changed(viewer.orgId);
     this.environmentTests.delete(testKey(viewer.orgId, provider));
     return this.connection(viewer, provider);
+  }
+
+  private async storedKey(orgId: string, provider: ProviderId): Promise<string | null> {
+    const row = (await this.deps.store.rows(orgId)).find((candidate) => candidate.provider === provider);
+    try {
+      return row ? this.deps.store.decrypt(row).apiKey : null;
+    } catch {
+      return null; // unreadable: the admin has to give the key again
+    }
   }
 
   /** Removes the stored key: the provider falls back to the environment's, if it has one. */

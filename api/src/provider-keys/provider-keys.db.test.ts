@@ -138,6 +138,25 @@ describe("provider keys set by an admin", () => {
     });
   });
 
+  it("keeps the stored key when only the address changes", async () => {
+    await setOpenAiKey();
+    const moved = await app.gql<{ setProviderKey: { keyHint: string; baseUrl: string } }>(
+      `mutation($input: SetProviderKeyInput!) { setProviderKey(provider: "openai", input: $input) { keyHint baseUrl } }`,
+      { input: { baseUrl: `${fake.server.baseUrls.openai}/` } },
+      { token: admin.accessToken },
+    );
+    expect(moved.data?.setProviderKey).toEqual({
+      keyHint: fake.server.apiKey.slice(-4),
+      baseUrl: fake.server.baseUrls.openai,
+    });
+    const tested = await app.gql<{ testProviderKey: { ok: boolean } }>(
+      `mutation { testProviderKey(provider: "openai") { ok } }`,
+      {},
+      { token: admin.accessToken },
+    );
+    expect(tested.data?.testProviderKey.ok).toBe(true);
+  });
+
   it("a wrong key fails its test with the provider's reason", async () => {
     await setOpenAiKey("wrong-key");
     const tested = await app.gql<{ testProviderKey: { ok: boolean; error: string | null } }>(
@@ -151,7 +170,7 @@ describe("provider keys set by an admin", () => {
 
   it("are refused as input when incomplete", async () => {
     const noKey = await app.gql(
-      `mutation { setProviderKey(provider: "openai", input: { baseUrl: "https://example.com/v1" }) { provider } }`,
+      `mutation { setProviderKey(provider: "mistral", input: { baseUrl: "https://example.com/v1" }) { provider } }`,
       {},
       { token: admin.accessToken },
     );

@@ -46,7 +46,8 @@ const ProviderTestResultRef = builder.objectRef<ProviderTestResult>("ProviderTes
 const SetProviderKeyInput = builder.inputType("SetProviderKeyInput", {
   fields: (t) => ({
     apiKey: t.string({
-      description: "Required except for ollama (a local server may need none); never returned",
+      description:
+        "Never returned. Left out: the stored key stays (required the first time, except for ollama)",
       validate: z.string().max(1_000),
     }),
     baseUrl: t.string({

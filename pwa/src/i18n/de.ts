@@ -413,7 +413,7 @@ export const de: Dictionary = {
       apiKeyOptional: "API-Schlüssel (optional)",
       apiKeyHint: "Nach dem Speichern wird er nie wieder angezeigt, nur seine letzten vier Zeichen.",
       apiKeyReplaces:
-        "Ersetzt den Schlüssel, der auf {{ hint }} endet. Nach dem Speichern wird er nie wieder angezeigt.",
+        "Leer lassen behält den Schlüssel, der auf {{ hint }} endet; ein neuer ersetzt ihn und wird nie wieder angezeigt.",
       baseUrlHint: "Leer: die Adresse des Anbieters.",
       deploymentsHint: "Ihre Azure-Deployments, durch Kommas getrennt; jedes wird als Modell angeboten.",
       saveKey: "Speichern",

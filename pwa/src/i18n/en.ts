@@ -400,7 +400,8 @@ export const en = {
       apiKey: "API key",
       apiKeyOptional: "API key (optional)",
       apiKeyHint: "After saving it is never shown again, only its last four characters.",
-      apiKeyReplaces: "Replaces the key ending in {{ hint }}. After saving it is never shown again.",
+      apiKeyReplaces:
+        "Leave it empty to keep the key ending in {{ hint }}; a new key replaces it and is never shown again.",
       baseUrlHint: "Empty: the provider's own address.",
       deploymentsHint: "Your Azure deployments, separated by commas; each one is offered as a model.",
       saveKey: "Save",

@@ -19,6 +19,8 @@ export function ProviderKeyForm(props: {
   const [saved, save] = createMutation(SetProviderKeyMutation);
   const errors = () => fieldErrors(saved.error);
   const provider = () => props.connection.provider;
+  // A stored key stays when the field is left empty (the address or deployments change alone).
+  const keyNeeded = () => keyRequired(provider()) && !props.connection.keyHint;
 
   const submit = async (form: HTMLFormElement) => {
     const text = formText(form);
@@ -43,8 +45,8 @@ export function ProviderKeyForm(props: {
         name="apiKey"
         type="password"
         autocomplete="new-password"
-        label={keyRequired(provider()) ? t("admin.providers.apiKey") : t("admin.providers.apiKeyOptional")}
-        required={keyRequired(provider())}
+        label={keyNeeded() ? t("admin.providers.apiKey") : t("admin.providers.apiKeyOptional")}
+        required={keyNeeded()}
         hint={
           props.connection.keyHint
             ? t("admin.providers.apiKeyReplaces", { hint: props.connection.keyHint })
