@@ -270,9 +270,9 @@ test("an admin sets a provider's key, tests it and removes it again", async ({ p
   await expectNoSidewaysScroll(page);
   await screenshot(page, testInfo, "admin-providers");
 
-  // The key is never filled in again, not even to change the address.
+  // The key is never filled in again; left empty, the stored one stays.
   await card.getByRole("button", { name: "Set key: OpenAI" }).click();
-  await expect(card.getByLabel("API key", { exact: true })).toHaveValue("");
+  await expect(card.getByLabel("API key (optional)", { exact: true })).toHaveValue("");
   await expect(card.getByLabel("Base URL")).toHaveValue(openai.baseUrl);
   await card.getByRole("button", { name: "Cancel" }).click();
 
