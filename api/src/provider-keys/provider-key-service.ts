@@ -83,6 +83,10 @@ export class ProviderKeyService {
     const apiKey = input.apiKey?.trim() || (await this.storedKey(viewer.orgId, provider));
     const baseUrl = normalizedUrl(input.baseUrl, provider);
     const deployments = [...new Set((input.deployments ?? []).map((name) => name.trim()).filter(Boolean))];
+    // A key pasted with a line break would only fail later, as an unusable request header.
+    if (apiKey && /[\s\p{Cc}]/u.test(apiKey)) {
+      throw new BadInputError("An API key has no spaces or line breaks", { field: "apiKey" });
+    }
     if (apiKey && apiKey.length > MAX_KEY_LENGTH) {
       throw new BadInputError("This key is too long", { field: "apiKey" });
     }

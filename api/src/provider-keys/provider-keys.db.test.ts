@@ -175,6 +175,12 @@ describe("provider keys set by an admin", () => {
       { token: admin.accessToken },
     );
     expect(codeOf(noKey)).toBe("BAD_USER_INPUT");
+    const pastedTwice = await app.gql(
+      `mutation($input: SetProviderKeyInput!) { setProviderKey(provider: "openai", input: $input) { provider } }`,
+      { input: { apiKey: "sk-one\nsk-two" } },
+      { token: admin.accessToken },
+    );
+    expect(pastedTwice.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "apiKey" });
     const badUrl = await app.gql(
       `mutation { setProviderKey(provider: "ollama", input: { baseUrl: "ftp://example.com" }) { provider } }`,
       {},
