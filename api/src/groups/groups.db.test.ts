@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
+import { codeOf, dataOf } from "../../test/support/graphql-results.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import {
-  type GraphQLResponse,
   newCredentials,
   REGISTER,
   registerUser,
@@ -19,13 +19,6 @@ const fake = useFakeProviderServer();
 let app: TestApp;
 let admin: SignedIn; // first account: admin of the default organisation
 let otherOrgMember: SignedIn;
-
-const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code;
-
-function dataOf<Data>(result: GraphQLResponse<Data>): Data {
-  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
 
 interface GroupView {
   id: string;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat, SEND_MESSAGE, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
+import { codeOf } from "../../test/support/graphql-results.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
 import { costUsd } from "../providers/cost.js";
@@ -13,9 +14,6 @@ let app: TestApp;
 let admin: SignedIn;
 let member: SignedIn;
 let insider: SignedIn;
-
-const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
-  result.errors?.[0]?.extensions?.code;
 
 async function asAdmin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
   const result = await app.gql<T>(query, variables, { token: admin.accessToken });

@@ -2,6 +2,7 @@ import type { ModelConfig, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import type { ModelPrices } from "../providers/catalogue.js";
 import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
+import { ReplicatedCache } from "../streaming/replicated-cache.js";
 
 /** How one organisation set up its models: what it changed from the catalogue's defaults. */
 export interface ModelSettings {
@@ -14,51 +15,33 @@ export interface ModelSettings {
   defaultTemperature: number | null;
 }
 
-const TOPIC = "model-settings-changed";
-const CACHE_TTL_MS = 60_000;
-
 /**
  * Every request that picks a model reads these, so they are kept per organisation (read as the
  * request's identity: row-level security) until an admin changes one on any replica.
  */
 export class OrganizationModelSettings {
-  private readonly cache = new Map<string, Promise<ModelSettings>>();
+  private readonly cache: ReplicatedCache<ModelSettings>;
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly broadcast: ReplicaBroadcast,
-    private readonly logger: Logger,
+    broadcast: ReplicaBroadcast,
+    logger: Logger,
   ) {
-    broadcast.on(TOPIC, (orgId) => this.cache.delete(orgId));
+    this.cache = new ReplicatedCache({
+      broadcast,
+      logger,
+      topic: "model-settings-changed",
+      load: (orgId) => this.read(orgId),
+    });
   }
 
   of(orgId: string): Promise<ModelSettings> {
-    const cached = this.cache.get(orgId);
-    if (cached) return cached;
-    const loading = this.read(orgId).then(
-      (settings) => {
-        setTimeout(() => {
-          if (this.cache.get(orgId) === loading) this.cache.delete(orgId);
-        }, CACHE_TTL_MS).unref();
-        return settings;
-      },
-      (error: unknown) => {
-        this.cache.delete(orgId);
-        throw error;
-      },
-    );
-    this.cache.set(orgId, loading);
-    return loading;
+    return this.cache.get(orgId);
   }
 
   /** After an admin's change: this replica forgets at once, the others when the news arrives. */
-  async changed(orgId: string): Promise<void> {
-    this.cache.delete(orgId);
-    await this.broadcast
-      .publish(TOPIC, orgId)
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, "could not announce a model settings change"),
-      );
+  changed(orgId: string): Promise<void> {
+    return this.cache.changed(orgId);
   }
 
   private async read(orgId: string): Promise<ModelSettings> {

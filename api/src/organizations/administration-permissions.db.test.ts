@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
+import { dataOf } from "../../test/support/graphql-results.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import {
   type GraphQLResponse,
@@ -32,11 +33,6 @@ let groupA: string;
 let groupB: string;
 
 const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code ?? "answered";
-
-function dataOf<Data>(result: GraphQLResponse<Data>): Data {
-  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
 
 async function gqlData<Data = Record<string, unknown>>(
   by: SignedIn,

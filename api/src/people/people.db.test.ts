@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
+import { codeOf, dataOf } from "../../test/support/graphql-results.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import {
-  type GraphQLResponse,
   newCredentials,
   REGISTER,
   registerUser,
@@ -22,13 +22,7 @@ const fake = useFakeProviderServer();
 let app: TestApp;
 let operator: SignedIn; // first account: admin of the default organisation
 
-const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code;
-
 /** The data of a result that must have succeeded. */
-function dataOf<Data>(result: GraphQLResponse<Data>): Data {
-  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
 
 const ADMIN_USER_FIELDS = `id username email isActive isAdmin createdAt lastActiveAt
   groups { id name } usageThisMonth { requests costUsd }`;

@@ -8,14 +8,11 @@ import {
 import { DEFAULT_AZURE_API_VERSION, type ProviderSettings } from "../providers/settings.js";
 import { PROVIDER_IDS, type ProviderId } from "../providers/types.js";
 import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
+import { ReplicatedCache } from "../streaming/replicated-cache.js";
 import type { ProviderKeyStore, StoredProviderKey } from "./provider-key-store.js";
 
 /** Where a provider's configuration comes from for an organisation. */
 export type ProviderKeySource = "DATABASE" | "ENVIRONMENT" | "NONE";
-
-const TOPIC = "provider-keys-changed";
-// Another replica's change arrives by broadcast; this bounds how long a lost announcement is felt.
-const CACHE_TTL_MS = 60_000;
 
 interface Cached {
   registry: ProviderRegistry;
@@ -31,58 +28,39 @@ interface Cached {
  */
 export class OrganizationProviders {
   private readonly environment: ProviderRegistry;
-  private readonly cache = new Map<string, Promise<Cached>>();
+  private readonly cache: ReplicatedCache<Cached>;
 
   constructor(
     private readonly store: ProviderKeyStore,
     private readonly environmentSettings: ProviderSettings,
-    private readonly broadcast: ReplicaBroadcast,
+    broadcast: ReplicaBroadcast,
     private readonly logger: Logger,
     private readonly registryOptions: ProviderRegistryOptions = {},
   ) {
     this.environment = createProviderRegistry(environmentSettings, registryOptions);
-    broadcast.on(TOPIC, (orgId) => this.cache.delete(orgId));
+    this.cache = new ReplicatedCache({
+      broadcast,
+      logger,
+      topic: "provider-keys-changed",
+      load: (orgId) => this.build(orgId),
+    });
   }
 
   /** The registry requests of `orgId` use (read as the current request's identity). */
   async registryFor(orgId: string): Promise<ProviderRegistry> {
-    return (await this.load(orgId)).registry;
+    return (await this.cache.get(orgId)).registry;
   }
 
   async settingsFor(
     orgId: string,
   ): Promise<{ settings: ProviderSettings; sources: Record<ProviderId, ProviderKeySource> }> {
-    const { settings, sources } = await this.load(orgId);
+    const { settings, sources } = await this.cache.get(orgId);
     return { settings, sources };
   }
 
   /** After a key of `orgId` changed: this replica forgets at once, the others when the news arrives. */
-  async changed(orgId: string): Promise<void> {
-    this.cache.delete(orgId);
-    await this.broadcast
-      .publish(TOPIC, orgId)
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, "could not announce a provider key change"),
-      );
-  }
-
-  private load(orgId: string): Promise<Cached> {
-    const cached = this.cache.get(orgId);
-    if (cached) return cached;
-    const loading = this.build(orgId).then(
-      (built) => {
-        setTimeout(() => {
-          if (this.cache.get(orgId) === loading) this.cache.delete(orgId);
-        }, CACHE_TTL_MS).unref();
-        return built;
-      },
-      (error: unknown) => {
-        this.cache.delete(orgId);
-        throw error;
-      },
-    );
-    this.cache.set(orgId, loading);
-    return loading;
+  changed(orgId: string): Promise<void> {
+    return this.cache.changed(orgId);
   }
 
   private async build(orgId: string): Promise<Cached> {

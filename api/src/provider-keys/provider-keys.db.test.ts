@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
+import { codeOf } from "../../test/support/graphql-results.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
 import { createMigratedDatabase, type TestDatabase } from "../../test/support/test-database.js";
 import { DEFAULT_ORGANIZATION_ID } from "../organizations/organization-service.js";
@@ -22,8 +23,6 @@ let admin: SignedIn;
 let member: SignedIn;
 
 const CONNECTION = `provider name configured source keyHint baseUrl lastTestedAt lastTestOk lastError`;
-const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
-  result.errors?.[0]?.extensions?.code;
 
 async function setOpenAiKey(apiKey = fake.server.apiKey) {
   const result = await app.gql<{ setProviderKey: Record<string, unknown> }>(

@@ -27,7 +27,10 @@ export function FormActions(props: {
   error?: CombinedError;
   busy: boolean;
   submitLabel: string;
-  onCancel: () => void;
+  /** Without it there is no cancel button (a form that stays on its screen). */
+  onCancel?: () => void;
+  /** Said once the form was saved, until it is changed again. */
+  savedMessage?: string | false;
 }): JSX.Element {
   return (
     <>
@@ -36,10 +39,17 @@ export function FormActions(props: {
           {describeError(props.error)}
         </p>
       </Show>
+      <Show when={props.savedMessage}>
+        <p role="status">{props.savedMessage}</p>
+      </Show>
       <div class="form-actions">
-        <button type="button" class="button" onClick={() => props.onCancel()}>
-          {t("common.cancel")}
-        </button>
+        <Show when={props.onCancel}>
+          {(cancel) => (
+            <button type="button" class="button" onClick={() => cancel()()}>
+              {t("common.cancel")}
+            </button>
+          )}
+        </Show>
         <button type="submit" class="button button--primary" disabled={props.busy}>
           {props.submitLabel}
         </button>

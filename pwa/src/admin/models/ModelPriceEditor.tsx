@@ -1,8 +1,7 @@
 import { createMutation } from "@urql/solid";
 import { createSignal, For, type JSX, Show } from "solid-js";
-import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
-import { Form } from "../../ui/Form";
+import { Form, FormActions } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
 import { formatCost, formatDateTime } from "../../ui/format";
 import { SetModelPriceMutation } from "./documents";
@@ -100,19 +99,12 @@ export function ModelPriceEditor(props: { id: string; model: ModelConfig }): JSX
             </For>
           </div>
         </fieldset>
-        <Show when={saved.error}>
-          <p class="alert" role="alert">
-            {describeError(saved.error)}
-          </p>
-        </Show>
-        <Show when={done()}>
-          <p role="status">{t("admin.models.priceSaved")}</p>
-        </Show>
-        <div class="form-actions">
-          <button type="submit" class="button button--primary" disabled={saved.fetching}>
-            {t("admin.models.savePrice")}
-          </button>
-        </div>
+        <FormActions
+          error={saved.error}
+          busy={saved.fetching}
+          submitLabel={t("admin.models.savePrice")}
+          savedMessage={done() && t("admin.models.priceSaved")}
+        />
       </Form>
     </div>
   );

@@ -2,7 +2,7 @@ import { createMutation, createQuery } from "@urql/solid";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
-import { Form } from "../../ui/Form";
+import { Form, FormActions } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
 import { defaultModelChoices } from "./default-model-choices";
 import { OrganizationSettingsQuery, UpdateOrganizationSettingsMutation } from "./documents";
@@ -111,19 +111,12 @@ export default function OrganizationSettingsScreen(): JSX.Element {
                   {t("admin.settings.registrationOpenHint")}
                 </span>
               </div>
-              <Show when={saved.error}>
-                <p class="alert" role="alert">
-                  {describeError(saved.error)}
-                </p>
-              </Show>
-              <Show when={done()}>
-                <p role="status">{t("admin.settings.saved")}</p>
-              </Show>
-              <div class="form-actions">
-                <button type="submit" class="button button--primary" disabled={saved.fetching}>
-                  {t("common.save")}
-                </button>
-              </div>
+              <FormActions
+                error={saved.error}
+                busy={saved.fetching}
+                submitLabel={t("common.save")}
+                savedMessage={done() && t("admin.settings.saved")}
+              />
             </Form>
           </section>
         )}
