@@ -70,7 +70,15 @@ const percentile = (values: number[], share: number) =>
 describe("a burst of sign-ups and sign-ins", () => {
   it(`${BURST} registrations and ${BURST} sign-ins at once all succeed while an answer streams on smoothly`, async () => {
     const streamer = await registerUser(app, "streamer");
-    const passwordHash = await app.app.services.passwords.hash(PASSWORD);
+    // What one hash costs on this machine now: a hash on the event loop would stall the stream that long.
+    const hashTimes: number[] = [];
+    let passwordHash = "";
+    for (let round = 0; round < 3; round += 1) {
+      const hashStarted = performance.now();
+      passwordHash = await app.app.services.passwords.hash(PASSWORD);
+      hashTimes.push(performance.now() - hashStarted);
+    }
+    const hashMs = percentile(hashTimes, 0.5);
     const existing = Array.from({ length: BURST }, () => newCredentials("returning"));
     await app.database.owner.user.createMany({
       data: existing.map(({ username, email }) => ({
@@ -121,6 +129,7 @@ describe("a burst of sign-ups and sign-ins", () => {
     const before = gapsBetween(stream.arrivals, started - 1_000, started);
     const during = gapsBetween(stream.arrivals, started, finished);
     const figures = {
+      hashMs: Math.round(hashMs),
       burstMs: Math.round(finished - started),
       gapBeforeP50: Math.round(percentile(before, 0.5)),
       gapDuringP50: Math.round(percentile(during, 0.5)),
@@ -128,9 +137,10 @@ describe("a burst of sign-ups and sign-ins", () => {
       gapDuringMax: Math.round(Math.max(...during)),
     };
     console.info("sign-up burst:", JSON.stringify(figures));
-    // Hashing on the event loop stalls the stream for seconds at a time (p99 ≈ 1.9 s measured with
-    // bcryptjs); off it, the answer keeps flowing (p99 40–90 ms here, also on a loaded machine).
+    // Hashing on the event loop stalls the stream for at least one hash at a time (p99 ≈ 1.9 s measured
+    // with bcryptjs); off it, the answer keeps flowing (p99 40–90 ms here against ~330 ms a hash). Compared
+    // with a hash measured in the same run, so that a loaded machine slows both sides alike.
     expect(during.length).toBeGreaterThan(50);
-    expect(figures.gapDuringP99).toBeLessThan(250);
+    expect(figures.gapDuringP99).toBeLessThan(hashMs);
   }, 240_000);
 });
