@@ -5,6 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { chatListWhere } from "../src/chats/chat-service.js";
 import { openDatabase } from "../src/db/database.js";
 import { applyMigrations } from "../src/db/migrations.js";
+import { PGLITE_EXTENSIONS } from "../src/db/pglite-extensions.js";
 import { type RequestIdentity, runAs } from "../src/db/request-identity.js";
 import { pgliteExecutor } from "../src/db/sql-executor.js";
 import { PrismaClient } from "../src/generated/prisma/client.js";
@@ -32,7 +33,7 @@ interface Target {
 }
 
 async function pgliteTarget(): Promise<Target> {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   await applyMigrations(pgliteExecutor(pglite));
   const database = await openDatabase({ pglite });
   let copy: PGlite | undefined;
@@ -44,7 +45,7 @@ async function pgliteTarget(): Promise<Target> {
       await pglite.exec(sql);
     },
     seeded: async () => {
-      copy = await PGlite.create({ loadDataDir: await pglite.dumpDataDir() });
+      copy = await PGlite.create({ loadDataDir: await pglite.dumpDataDir(), extensions: PGLITE_EXTENSIONS });
       await target.owner.$disconnect();
       target.owner = new PrismaClient({ adapter: new PrismaPGlite(copy) });
     },

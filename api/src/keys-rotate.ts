@@ -18,6 +18,7 @@ const database = await openDatabase({
   migrate: true,
   log: (message) => console.log(message),
 });
+let unreadable = 0;
 try {
   const report = await rotateProviderKeys(database.prisma, keyRing);
   console.log(
@@ -28,7 +29,9 @@ try {
       `  cannot open the ${row.provider} key of organisation ${row.orgId} (sealed with key ${row.keyId}): add that ENCRYPTION_KEY to ENCRYPTION_KEY_PREVIOUS, or set the key again in the PWA`,
     );
   }
-  process.exitCode = report.unreadable.length > 0 ? 1 : 0;
+  unreadable = report.unreadable.length;
 } finally {
   await database.close();
 }
+// After closing: the embedded database's runtime resets the exit code when it shuts down.
+process.exitCode = unreadable > 0 ? 1 : 0;

@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../src/db/migrations.js";
+import { PGLITE_EXTENSIONS } from "../src/db/pglite-extensions.js";
 import { pgClientExecutor, pgliteExecutor } from "../src/db/sql-executor.js";
 import { postgresTestPrefix, withDatabase } from "./support/postgres.js";
 
@@ -23,7 +24,7 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), "xqt5-test-"));
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   await applyMigrations(pgliteExecutor(pglite));
   const snapshot = path.join(tempDir, "pglite-snapshot.tar.gz");
   await writeFile(snapshot, Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer()));

@@ -373,7 +373,7 @@ test("a switched-off model, and one given to a group, leave the model picker of 
   await insiderPage.context().close();
 });
 
-test("an admin sets the organisation's default model and temperature and opens registration", async ({
+test("an admin sets the organisation's default model and temperature, opens registration and keeps the audit log longer", async ({
   page,
   request,
 }, testInfo) => {
@@ -397,6 +397,11 @@ test("an admin sets the organisation's default model and temperature and opens r
   await defaultModel.selectOption("openai/gpt-4o-mini");
   await page.getByLabel("Default temperature").fill("0.3");
   await page.getByLabel(/^Open registration/).check();
+  // The server's retention (AUDIT_RETENTION_DAYS, 400 by default) is named; the organisation's own wins.
+  const retention = page.getByLabel("Keep the audit log for (days)");
+  await expect(retention).toHaveValue("");
+  await expect(page.getByText("Empty: the server's 400 days.")).toBeVisible();
+  await retention.fill("730");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   await expectAccessible(page, "administration: settings");
@@ -408,13 +413,16 @@ test("an admin sets the organisation's default model and temperature and opens r
   await expect(page.getByLabel("Default model")).toHaveValue("openai/gpt-4o-mini");
   await expect(page.getByLabel("Default temperature")).toHaveValue("0.3");
   await expect(page.getByLabel(/^Open registration/)).toBeChecked();
+  await expect(page.getByLabel("Keep the audit log for (days)")).toHaveValue("730");
 
   // Back to the server's defaults: empty.
   await page.getByLabel("Default model").selectOption("");
   await page.getByLabel("Default temperature").fill("");
+  await page.getByLabel("Keep the audit log for (days)").fill("");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("Default model")).toHaveValue("");
   await expect(page.getByLabel("Default temperature")).toHaveValue("");
+  await expect(page.getByLabel("Keep the audit log for (days)")).toHaveValue("");
 });

@@ -24,6 +24,10 @@ const GroupsScreen = lazy(() => import("./admin/groups/GroupsScreen"));
 const ModelsScreen = lazy(() => import("./admin/models/ModelsScreen"));
 const ProvidersScreen = lazy(() => import("./admin/providers/ProvidersScreen"));
 const OrganizationSettingsScreen = lazy(() => import("./admin/settings/OrganizationSettingsScreen"));
+const AnalyticsScreen = lazy(() => import("./admin/analytics/AnalyticsScreen"));
+const AuditLogScreen = lazy(() => import("./admin/audit/AuditLogScreen"));
+const BudgetsScreen = lazy(() => import("./admin/budgets/BudgetsScreen"));
+const MyUsageScreen = lazy(() => import("./usage/MyUsageScreen"));
 
 // A password reset link an admin made: `#reset=<token>` (or `?reset=`).
 const RESET_PARAMETER = "reset";
@@ -68,6 +72,7 @@ export function App(): JSX.Element {
             <Route path="/" component={Welcome} />
             <Route path="/chats/:id" component={ChatArea} />
             <Route path="/settings" component={SettingsScreen} />
+            <Route path="/usage" component={MyUsageScreen} />
             <Route path="/assistants" component={AssistantManager} />
             <Route path="/templates" component={TemplateManager} />
             <Route path="/invitations" component={InvitationScreen} />
@@ -78,6 +83,9 @@ export function App(): JSX.Element {
               <Route path="/groups" component={GroupsScreen} />
               <Route path="/models" component={ModelsScreen} />
               <Route path="/providers" component={ProvidersScreen} />
+              <Route path="/budgets" component={BudgetsScreen} />
+              <Route path="/analytics" component={AnalyticsScreen} />
+              <Route path="/audit" component={AuditLogScreen} />
               <Route path="/settings" component={OrganizationSettingsScreen} />
             </Route>
             <Route path="*" component={() => <Navigate href="/" />} />

@@ -1,4 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
+import type { AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { AccessRevocations } from "../auth/access-revocations.js";
 import type { AccountDirectory } from "../auth/account-directory.js";
 import { identityOf, type Viewer } from "../auth/viewer.js";
@@ -36,6 +38,7 @@ export class ApiKeyService {
     private readonly prisma: PrismaClient,
     private readonly accounts: AccountDirectory,
     private readonly revocations: AccessRevocations,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(userId: string, input: CreateApiKeyInput): Promise<{ secret: string; apiKey: ApiKey }> {
@@ -43,16 +46,24 @@ export class ApiKeyService {
       throw new BadInputError("expiresAt must be in the future", { field: "expiresAt" });
     }
     const secret = generateApiKeySecret();
-    const apiKey = await this.prisma.apiKey.create({
-      data: {
-        userId,
-        name: input.name.trim(),
-        keyHash: hashSecret(secret),
-        keyPrefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
-        readOnly: input.readOnly ?? false,
-        expiresAt: input.expiresAt ?? null,
-      },
-    });
+    const apiKey = await this.audit.change(
+      (tx) =>
+        tx.apiKey.create({
+          data: {
+            userId,
+            name: input.name.trim(),
+            keyHash: hashSecret(secret),
+            keyPrefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+            readOnly: input.readOnly ?? false,
+            expiresAt: input.expiresAt ?? null,
+          },
+        }),
+      (created) => ({
+        action: "api_key.created",
+        target: apiKeyTarget(created),
+        changes: changesBetween(null, { readOnly: created.readOnly, expiresAt: created.expiresAt }),
+      }),
+    );
     return { secret, apiKey };
   }
 
@@ -64,12 +75,15 @@ export class ApiKeyService {
   }
 
   async revoke(userId: string, id: string): Promise<boolean> {
-    const { count } = isUuid(id)
-      ? await this.prisma.apiKey.updateMany({
-          where: { id, userId, revokedAt: null },
-          data: { revokedAt: new Date() },
-        })
-      : { count: 0 };
+    const key = isUuid(id)
+      ? await this.prisma.apiKey.findFirst({ where: { id, userId, revokedAt: null } })
+      : null;
+    if (!key) throw new NotFoundError("API key");
+    const { count } = await this.audit.change(
+      (tx) =>
+        tx.apiKey.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } }),
+      (revoked) => (revoked.count > 0 ? { action: "api_key.revoked", target: apiKeyTarget(key) } : null),
+    );
     if (count === 0) throw new NotFoundError("API key");
     await this.revocations.announce({ kind: "apiKey", apiKeyId: id });
     return true;
@@ -108,3 +122,6 @@ export class ApiKeyService {
     return viewer;
   }
 }
+
+/** A key by its name: not even its display prefix (a part of the secret) goes into the log. */
+const apiKeyTarget = (key: ApiKey) => ({ type: "api_key", id: key.id, label: key.name });

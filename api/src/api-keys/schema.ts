@@ -2,7 +2,7 @@ import type { ApiKey } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
 import { nameSchema } from "../graphql/text-schemas.js";
 
-const ApiKeyRef = builder.prismaObject("ApiKey", {
+export const ApiKeyRef = builder.prismaObject("ApiKey", {
   description: "A personal API key; authenticates as its owner with `Authorization: Bearer <secret>`",
   fields: (t) => ({
     id: t.exposeID("id"),

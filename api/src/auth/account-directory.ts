@@ -22,6 +22,9 @@ export type RegistrationOutcome =
   | "organization_inactive"
   | "registration_closed";
 
+/** The client itself, or a transaction of it. */
+type Queries = Pick<Prisma.TransactionClient, "$queryRaw">;
+
 // A constant fragment: every value of these queries is a bound parameter (no $queryRawUnsafe).
 const IDENTITY_COLUMNS = Prisma.raw(`user_id as "userId", org_id as "orgId", is_admin as "isAdmin",
   is_platform_admin as "isPlatformAdmin", user_active as "userActive", org_active as "orgActive",
@@ -35,8 +38,9 @@ const IDENTITY_COLUMNS = Prisma.raw(`user_id as "userId", org_id as "orgId", is_
 export class AccountDirectory {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async identity(userId: string): Promise<AccountIdentity | null> {
-    const rows = await this.prisma.$queryRaw<AccountIdentity[]>`
+  /** `db`: a transaction to ask in (a registration reads the account it has just created). */
+  async identity(userId: string, db: Queries = this.prisma): Promise<AccountIdentity | null> {
+    const rows = await db.$queryRaw<AccountIdentity[]>`
       select ${IDENTITY_COLUMNS} from app_account_identity(${userId}::uuid)`;
     return rows[0] ?? null;
   }
@@ -83,19 +87,22 @@ export class AccountDirectory {
     return rows[0] ?? null;
   }
 
-  async register(account: {
-    id: string;
-    username: string;
-    usernameKey: string;
-    email: string;
-    passwordHash: string;
-    invitationTokenHash: string | null;
-    openRegistration: boolean;
-  }): Promise<RegistrationOutcome> {
-    const rows = await this.prisma.$queryRaw<{ outcome: RegistrationOutcome }[]>`
-      select outcome from app_register_account(${account.id}::uuid, ${account.username}, ${account.usernameKey},
+  async register(
+    account: {
+      id: string;
+      username: string;
+      usernameKey: string;
+      email: string;
+      passwordHash: string;
+      invitationTokenHash: string | null;
+      openRegistration: boolean;
+    },
+    db: Queries = this.prisma,
+  ): Promise<{ outcome: RegistrationOutcome; orgId: string | null }> {
+    const rows = await db.$queryRaw<{ outcome: RegistrationOutcome; orgId: string | null }[]>`
+      select outcome, org_id as "orgId" from app_register_account(${account.id}::uuid, ${account.username}, ${account.usernameKey},
         ${account.email}, ${account.passwordHash}, ${account.invitationTokenHash}, ${account.openRegistration})`;
-    return rows[0]?.outcome ?? "registration_closed";
+    return rows[0] ?? { outcome: "registration_closed", orgId: null };
   }
 
   async invitation(tokenHash: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthRateLimiter } from "./rate-limit.js";
+import { AttemptsLimitedError, AuthRateLimiter } from "./rate-limit.js";
 
 function limiter(overrides: Partial<ConstructorParameters<typeof AuthRateLimiter>[0]> = {}) {
   let now = 1_000_000;
@@ -20,6 +20,20 @@ const retryAfterOf = async (promise: Promise<unknown>) =>
   );
 
 describe("AuthRateLimiter", () => {
+  it("names the first refusal of an IP's window (the one the audit log records), not the later ones", async () => {
+    const { limiter: throttle } = limiter({ perIp: 2 });
+    await throttle.countAttempt("1.1.1.1");
+    await throttle.countAttempt("1.1.1.1");
+    const refusals: unknown[] = [];
+    for (let i = 0; i < 3; i++) await throttle.countAttempt("1.1.1.1").catch((error) => refusals.push(error));
+    expect(refusals.map((error) => error instanceof AttemptsLimitedError && error.firstOfWindow)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(refusals[0]).toMatchObject({ code: "RATE_LIMITED", retryAfter: 900 });
+  });
+
   it("after the limit, each further failure from that IP doubles the wait: 15 s, 30 s, 60 s", async () => {
     const { limiter: throttle, advance } = limiter();
     for (let i = 0; i < 3; i++) throttle.countFailure("1.1.1.1", "account");

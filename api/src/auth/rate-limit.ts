@@ -47,12 +47,14 @@ export class AuthRateLimiter {
     });
   }
 
+  /** Refuses with AttemptsLimitedError once the IP has used up its attempts of the window. */
   async countAttempt(ip: string): Promise<void> {
     try {
       await this.perIp.consume(ip);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      throw limited(Math.ceil(error.msBeforeNext / 1000));
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new AttemptsLimitedError(seconds, error.consumedPoints === this.options.perIp + 1);
     }
   }
 
@@ -106,6 +108,19 @@ export class AuthRateLimiter {
     for (const [key, entry] of map) {
       if (this.now() - entry.last > this.options.windowSeconds * 1000) map.delete(key);
     }
+  }
+}
+
+/**
+ * An IP out of attempts. `firstOfWindow`: the first refusal of its window — the one the audit log
+ * records (every later one in the window would only let a flood write the log).
+ */
+export class AttemptsLimitedError extends RateLimitedError {
+  constructor(
+    retryAfter: number,
+    readonly firstOfWindow: boolean,
+  ) {
+    super(`Too many attempts. Try again in ${retryAfter} seconds.`, retryAfter);
   }
 }
 

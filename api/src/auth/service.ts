@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { type AuditEvent, type AuditTrail, userActor } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import { adoptIdentity, runAs } from "../db/request-identity.js";
-import { BadInputError, ConflictError, ForbiddenError, UnauthenticatedError } from "../errors/app-errors.js";
+import { switchTransactionTo } from "../db/session-identity.js";
+import {
+  BadInputError,
+  ConflictError,
+  ForbiddenError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type Session, type User } from "../generated/prisma/client.js";
 import type { AccessRevocations } from "./access-revocations.js";
 import {
@@ -11,7 +20,7 @@ import {
 } from "./account-directory.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { assertAcceptablePassword } from "./passwords.js";
-import type { AuthRateLimiter } from "./rate-limit.js";
+import { AttemptsLimitedError, type AuthRateLimiter } from "./rate-limit.js";
 import { hashToken, type SignedToken, TokenInvalidError, type TokenSigner } from "./tokens.js";
 import { normalizeEmail, normalizeUsername, usernameKey } from "./usernames.js";
 import type { Viewer } from "./viewer.js";
@@ -58,6 +67,7 @@ export class AuthService {
     private readonly limiter: AuthRateLimiter,
     private readonly passwords: PasswordHasher,
     private readonly revocations: AccessRevocations,
+    private readonly audit: AuditTrail,
     private readonly options: {
       allowRegistration: boolean;
       /** How long after a rotation the replaced refresh token still gets the new pair (0: never). */
@@ -79,7 +89,7 @@ export class AuthService {
     const id = randomUUID();
     let outcome: RegistrationOutcome;
     try {
-      outcome = await this.accounts.register({
+      outcome = await this.createAccount({
         id,
         username,
         usernameKey: usernameKey(username),
@@ -106,6 +116,56 @@ export class AuthService {
     return this.signIn(account, client);
   }
 
+  /**
+   * The account and its audit entries (user.created, invitation.used) in one transaction. Nobody is
+   * signed in yet: once the database has created the account, the transaction runs as it.
+   */
+  private async createAccount(
+    account: Parameters<AccountDirectory["register"]>[0] & { id: string },
+  ): Promise<RegistrationOutcome> {
+    const { outcome } = await runAs(null, () =>
+      this.audit.change(
+        async (tx) => {
+          const registered = await this.accounts.register(account, tx);
+          if (registered.outcome !== "created") return { outcome: registered.outcome, created: null };
+          const created = await this.accounts.identity(account.id, tx);
+          if (!created) throw new Error("the new account is not there");
+          await switchTransactionTo(tx, identityOfAccount(created));
+          return { outcome: registered.outcome, created };
+        },
+        ({ created }): AuditEvent[] => {
+          if (!created) return [];
+          const actor = userActor(account.id);
+          const invited = account.invitationTokenHash !== null;
+          const joined: AuditEvent = {
+            action: "user.created",
+            orgId: created.orgId,
+            actor,
+            reason: invited ? "invitation" : "open registration",
+            target: { type: "user", id: account.id, label: account.username },
+            changes: changesBetween(null, {
+              isAdmin: created.isAdmin,
+              isPlatformAdmin: created.isPlatformAdmin,
+            }),
+          };
+          if (!invited) return [joined];
+          // The invitation's id is an admin's to read (row-level security); its address names it.
+          return [
+            joined,
+            {
+              action: "invitation.used",
+              orgId: created.orgId,
+              actor,
+              target: { type: "invitation", label: account.email },
+              changes: changesBetween(null, { role: created.isAdmin ? "admin" : "member" }),
+            },
+          ];
+        },
+      ),
+    );
+    return outcome;
+  }
+
   /** From here on the operation runs as the account; it gets a new session. */
   private async signIn(account: AccountIdentity, client: ClientInfo): Promise<AuthResult> {
     const identity = identityOfAccount(account);
@@ -116,11 +176,24 @@ export class AuthService {
   }
 
   async login(login: string, password: string, client: ClientInfo): Promise<AuthResult> {
-    await this.limiter.countAttempt(client.ip);
+    try {
+      await this.limiter.countAttempt(client.ip);
+    } catch (error) {
+      // No account is looked up for a refused IP: the entry names none.
+      if (error instanceof AttemptsLimitedError && error.firstOfWindow) {
+        await this.recordFailedSignIn(null, "rate limited");
+      }
+      throw error;
+    }
     const user = await this.findByLogin(login);
     // Failures count per account, whether its username or its e-mail address was typed.
     const account = user?.userId ?? `unknown:${login.trim().normalize("NFKC").toLowerCase()}`;
-    await this.limiter.assertMayTry(client.ip, account);
+    try {
+      await this.limiter.assertMayTry(client.ip, account);
+    } catch (error) {
+      if (error instanceof RateLimitedError) await this.recordFailedSignIn(user, "rate limited");
+      throw error;
+    }
     // Compare against a dummy hash for unknown accounts so timing does not reveal which exist.
     const valid = await this.passwords.verify(
       password,
@@ -128,11 +201,33 @@ export class AuthService {
     );
     if (!user || !valid) {
       this.limiter.countFailure(client.ip, account);
+      await this.recordFailedSignIn(user, user ? "wrong password" : "unknown account");
       throw unauthenticated("Wrong username, e-mail or password");
     }
-    assertMaySignIn(user);
+    const refusal = signInRefusal(user);
+    if (refusal) {
+      await this.recordFailedSignIn(user, refusal.reason);
+      throw refusal.error;
+    }
     this.limiter.clearFailures(client.ip, account);
     return this.signIn(user, client);
+  }
+
+  /**
+   * A refused sign-in, in the organisation of the account it named (none: the platform's). Recorded
+   * as nobody: whoever asks is not signed in as that account (maybe as someone else).
+   */
+  private recordFailedSignIn(account: AccountIdentity | null, reason: string): Promise<void> {
+    return runAs(null, () =>
+      this.audit.record({
+        action: "auth.sign_in",
+        outcome: "failure",
+        reason,
+        orgId: account?.orgId ?? null,
+        actor: { type: "anonymous" },
+        target: account ? { type: "user", id: account.userId } : null,
+      }),
+    );
   }
 
   /**
@@ -185,7 +280,14 @@ export class AuthService {
       }
       break;
     }
-    await this.revokeSession(claims.sessionId, "reuse");
+    // Whoever presented it holds a token of the account, which may be a thief's copy: not the account.
+    await this.revokeSession(claims.sessionId, "reuse", {
+      action: "auth.refresh_reuse",
+      outcome: "denied",
+      reason: "a refresh token was used again after its rotation; the session was ended",
+      actor: { type: "anonymous" },
+      target: { type: "user", id: claims.userId },
+    });
     throw new UnauthenticatedError("This refresh token was already used; the session was ended for safety");
   }
 
@@ -216,13 +318,15 @@ export class AuthService {
   /** Ends one session, named by the signed-in viewer or by a refresh token. */
   async logout(viewer: Viewer | null, refreshToken: string | null): Promise<boolean> {
     if (viewer?.sessionId) {
-      await this.revokeSession(viewer.sessionId, "logout");
+      await this.revokeSession(viewer.sessionId, "logout", signedOut(viewer.userId));
       return true;
     }
     const claims = refreshToken ? await this.signer.verifyRefresh(refreshToken).catch(() => null) : null;
     const account = claims ? await this.accounts.identity(claims.userId) : null;
     if (!claims || !account) return false;
-    await runAs(identityOfAccount(account), () => this.revokeSession(claims.sessionId, "logout"));
+    await runAs(identityOfAccount(account), () =>
+      this.revokeSession(claims.sessionId, "logout", signedOut(claims.userId)),
+    );
     return true;
   }
 
@@ -232,14 +336,23 @@ export class AuthService {
    */
   async logoutEverywhere(userId: string, options: { revokeApiKeys: boolean }): Promise<void> {
     const now = new Date();
-    await this.prisma.$transaction([
-      this.prisma.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } } }),
-      this.prisma.session.updateMany({
-        where: { userId, revokedAt: null },
-        data: { revokedAt: now, revokedReason: "logout_everywhere" },
-      }),
-      ...(options.revokeApiKeys ? [this.revokeApiKeys(userId, now)] : []),
-    ]);
+    await this.audit.change(
+      async (tx) => {
+        await tx.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } } });
+        await tx.session.updateMany({
+          where: { userId, revokedAt: null },
+          data: { revokedAt: now, revokedReason: "logout_everywhere" },
+        });
+        if (options.revokeApiKeys) await revokeApiKeys(tx, userId, now);
+      },
+      {
+        action: "auth.sessions_ended",
+        reason: options.revokeApiKeys
+          ? "signed out everywhere; API keys revoked"
+          : "signed out everywhere; API keys kept",
+        target: { type: "user", id: userId },
+      },
+    );
     await this.revocations.announce({ kind: "user", userId, sessions: true, apiKeys: options.revokeApiKeys });
   }
 
@@ -251,24 +364,40 @@ export class AuthService {
     options: { revokeApiKeys: boolean },
   ): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
+    const target = { type: "user", id: user.id };
     if (!(await this.passwords.verify(currentPassword, user.passwordHash))) {
+      await this.audit.record({
+        action: "auth.password_changed",
+        outcome: "failure",
+        reason: "wrong current password",
+        target,
+      });
       throw new BadInputError("The current password is wrong", { field: "currentPassword" });
     }
     assertAcceptablePassword(newPassword, "newPassword");
     const passwordHash = await this.passwords.hash(newPassword);
     const now = new Date();
-    await this.prisma.$transaction([
-      this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
-      this.prisma.session.updateMany({
-        where: {
-          userId: user.id,
-          revokedAt: null,
-          ...(viewer.sessionId ? { id: { not: viewer.sessionId } } : {}),
-        },
-        data: { revokedAt: now, revokedReason: "password_changed" },
-      }),
-      ...(options.revokeApiKeys ? [this.revokeApiKeys(user.id, now)] : []),
-    ]);
+    await this.audit.change(
+      async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+        await tx.session.updateMany({
+          where: {
+            userId: user.id,
+            revokedAt: null,
+            ...(viewer.sessionId ? { id: { not: viewer.sessionId } } : {}),
+          },
+          data: { revokedAt: now, revokedReason: "password_changed" },
+        });
+        if (options.revokeApiKeys) await revokeApiKeys(tx, user.id, now);
+      },
+      {
+        action: "auth.password_changed",
+        reason: options.revokeApiKeys
+          ? "other sessions ended; API keys revoked"
+          : "other sessions ended; API keys kept",
+        target,
+      },
+    );
     await this.revocations.announce({
       kind: "user",
       userId: user.id,
@@ -276,10 +405,6 @@ export class AuthService {
       apiKeys: options.revokeApiKeys,
       keepSessionId: viewer.sessionId,
     });
-  }
-
-  private revokeApiKeys(userId: string, now: Date) {
-    return this.prisma.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
   }
 
   private findByLogin(login: string) {
@@ -298,8 +423,8 @@ export class AuthService {
       throw new ConflictError("An account with this e-mail address exists", { field: "email" });
   }
 
+  /** The new session and its auth.sign_in entry, in one transaction. */
   private async startSession(user: User, client: ClientInfo): Promise<AuthResult> {
-    await this.touch(user.id);
     const sessionId = randomUUID();
     const refresh = await this.signer.signRefresh({
       userId: user.id,
@@ -307,22 +432,23 @@ export class AuthService {
       generation: 0,
       tokenVersion: user.tokenVersion,
     });
-    await this.prisma.session.create({
-      data: {
-        id: sessionId,
-        userId: user.id,
-        refreshTokenHash: hashToken(refresh.token),
-        expiresAt: refresh.expiresAt,
-        userAgent: client.userAgent?.slice(0, 500) ?? null,
-        ipAddress: client.ip.slice(0, 64),
+    await this.audit.change(
+      async (tx) => {
+        await touch(tx, user.id);
+        await tx.session.create({
+          data: {
+            id: sessionId,
+            userId: user.id,
+            refreshTokenHash: hashToken(refresh.token),
+            expiresAt: refresh.expiresAt,
+            userAgent: client.userAgent?.slice(0, 500) ?? null,
+            ipAddress: client.ip.slice(0, 64),
+          },
+        });
       },
-    });
+      { action: "auth.sign_in", target: { type: "user", id: user.id, label: user.username } },
+    );
     return this.withAccessToken(user, sessionId, refresh);
-  }
-
-  /** When the person last used the platform, for their admins (at most one write a minute). */
-  private async touch(userId: string): Promise<void> {
-    await this.prisma.$executeRaw`select app_touch_last_active(${userId}::uuid)`;
   }
 
   /** Pairs a refresh token with a fresh access token for the same session. */
@@ -362,7 +488,7 @@ export class AuthService {
       },
     });
     if (count !== 1) return null;
-    await this.touch(user.id);
+    await touch(this.prisma, user.id);
     return this.withAccessToken(user, session.id, refresh);
   }
 
@@ -394,21 +520,56 @@ export class AuthService {
     return this.withAccessToken(user, session.id, refresh);
   }
 
-  private async revokeSession(sessionId: string, reason: string) {
-    await this.prisma.session.updateMany({
-      where: { id: sessionId, revokedAt: null },
-      data: { revokedAt: new Date(), revokedReason: reason },
-    });
+  /** Ends the session; `event` is recorded with it, unless it had ended already (nothing changed). */
+  private async revokeSession(sessionId: string, reason: string, event: AuditEvent) {
+    await this.audit.change(
+      (tx) =>
+        tx.session.updateMany({
+          where: { id: sessionId, revokedAt: null },
+          data: { revokedAt: new Date(), revokedReason: reason },
+        }),
+      ({ count }) => (count > 0 ? event : null),
+    );
     await this.revocations.announce({ kind: "session", sessionId });
   }
 }
 
-/** A deactivated account, or an account of a deactivated organisation, does not get in. */
-function assertMaySignIn(account: Pick<AccountIdentity, "userActive" | "orgActive">): void {
+const signedOut = (userId: string): AuditEvent => ({
+  action: "auth.sign_out",
+  target: { type: "user", id: userId },
+});
+
+function revokeApiKeys(tx: Prisma.TransactionClient, userId: string, now: Date) {
+  return tx.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+}
+
+/** When the person last used the platform, for their admins (at most one write a minute). */
+async function touch(db: Prisma.TransactionClient, userId: string): Promise<void> {
+  await db.$executeRaw`select app_touch_last_active(${userId}::uuid)`;
+}
+
+/** Why an account does not get in (deactivated, or of a deactivated organisation); null: it may. */
+function signInRefusal(
+  account: Pick<AccountIdentity, "userActive" | "orgActive">,
+): { reason: string; error: UnauthenticatedError } | null {
   if (!account.userActive) {
-    throw new UnauthenticatedError("This account is deactivated", { reason: "ACCOUNT_INACTIVE" });
+    return {
+      reason: "account deactivated",
+      error: new UnauthenticatedError("This account is deactivated", { reason: "ACCOUNT_INACTIVE" }),
+    };
   }
   if (!account.orgActive) {
-    throw new UnauthenticatedError("This organisation is deactivated", { reason: "ORGANIZATION_INACTIVE" });
+    return {
+      reason: "organisation deactivated",
+      error: new UnauthenticatedError("This organisation is deactivated", {
+        reason: "ORGANIZATION_INACTIVE",
+      }),
+    };
   }
+  return null;
+}
+
+function assertMaySignIn(account: Pick<AccountIdentity, "userActive" | "orgActive">): void {
+  const refusal = signInRefusal(account);
+  if (refusal) throw refusal.error;
 }

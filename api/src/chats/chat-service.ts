@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../audit/audit-trail.js";
 import { requireIdentity } from "../db/request-identity.js";
 import { isUuid } from "../db/uuid.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
@@ -20,6 +21,7 @@ export class ChatService {
     private readonly prisma: PrismaClient,
     private readonly answers: AnswerControl,
     private readonly models: Pick<ModelAccess, "assertKnown">,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The user's chat, or NOT_FOUND (also for other users' chats: no hint that it exists). */
@@ -98,9 +100,12 @@ export class ChatService {
         select: { id: true, status: true },
       });
       await Promise.all(streaming.map((message) => this.answers.stop(message)));
-      const { count } = await this.prisma.chat.deleteMany({
-        where: { id: chatId, messageVersion: chat.messageVersion },
-      });
+      // The entry names the chat by its id only: its title is the person's content.
+      const { count } = await this.audit.change(
+        (tx) => tx.chat.deleteMany({ where: { id: chatId, messageVersion: chat.messageVersion } }),
+        (deleted) =>
+          deleted.count === 1 ? { action: "chat.deleted", target: { type: "chat", id: chatId } } : null,
+      );
       if (count === 1) return true;
     }
     throw new ConflictError("The chat is changing right now; please try again");

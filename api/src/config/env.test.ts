@@ -77,6 +77,39 @@ describe("loadConfig", () => {
       /ENCRYPTION_KEY_PREVIOUS: each key must be at least 32 characters/,
     );
   });
+
+  it("has no mail settings without SMTP_URL, and both with SMTP_URL and SMTP_FROM", () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: "", SMTP_FROM: "" }).smtp).toBeUndefined();
+    // A sender alone sends nothing: the server is what turns mail on.
+    expect(loadConfig({ SMTP_FROM: "alerts@example.com" }).smtp).toBeUndefined();
+    const url = "smtps://alerts%40example.com:secret@mail.example.com:465";
+    expect(loadConfig({ SMTP_URL: url, SMTP_FROM: "XQT5 <alerts@example.com>" }).smtp).toEqual({
+      url,
+      from: "XQT5 <alerts@example.com>",
+    });
+    expect(loadConfig({ SMTP_URL: "smtp://127.0.0.1:2525", SMTP_FROM: "alerts@example.com" }).smtp).toEqual({
+      url: "smtp://127.0.0.1:2525",
+      from: "alerts@example.com",
+    });
+  });
+
+  it("requires SMTP_FROM with SMTP_URL and refuses other schemes and bad senders", () => {
+    expect(() => loadConfig({ SMTP_URL: "smtp://mail.example.com" })).toThrow(
+      /SMTP_FROM: is required when SMTP_URL is set/,
+    );
+    expect(() =>
+      loadConfig({ SMTP_URL: "http://mail.example.com", SMTP_FROM: "alerts@example.com" }),
+    ).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(() => loadConfig({ SMTP_URL: "mail.example.com", SMTP_FROM: "a@example.com" })).toThrow(
+      /SMTP_URL/,
+    );
+    for (const from of ["alerts", "XQT5 alerts@example.com", "XQT5 <alerts>", "<a@b> <c@d>"]) {
+      expect(() => loadConfig({ SMTP_URL: "smtp://mail.example.com", SMTP_FROM: from }), from).toThrow(
+        /SMTP_FROM: must be an address \(alerts@example.com\) or a name and address/,
+      );
+    }
+  });
 });
 
 describe("documentation of the configuration", () => {

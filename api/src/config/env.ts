@@ -117,9 +117,36 @@ const envSchema = z.object({
   DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
   TITLE_MODEL: z.string().optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+
+  /** Off: no audit entries are written (the log stays as it is). */
+  AUDIT_LOG_ENABLED: booleanFlag(true),
+  /** Days audit entries are kept (at least 30), unless an organisation set its own; older ones are deleted daily. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(400),
+  /** Also write every audit entry as one JSON line to stdout (`"audit": {…}`), for a log shipper. */
+  AUDIT_LOG_STDOUT: booleanFlag(false),
+
+  /** The mail server for budget alerts (`smtp://` or `smtps://user:password@host:port`); unset: no mail. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, hostname: /./, error: "must be an smtp:// or smtps:// URL" })
+    .optional(),
+  /** The sender of those mails; required with SMTP_URL (most servers refuse mail without one of theirs). */
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
+      "must be an address (alerts@example.com) or a name and address (XQT5 <alerts@example.com>)",
+    )
+    .optional(),
 });
 
-export type AppConfig = z.infer<typeof envSchema>;
+/** Where mail goes out; undefined: no mail is sent. */
+export interface SmtpSettings {
+  url: string;
+  from: string;
+}
+
+export type AppConfig = z.infer<typeof envSchema> & { smtp: SmtpSettings | undefined };
 
 /**
  * A transaction pooler hands each transaction to any server connection: a session's identity (set
@@ -158,10 +185,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     problems.unshift(...missing);
   }
+  if (present.SMTP_URL && !present.SMTP_FROM) {
+    problems.push(
+      "SMTP_FROM: is required when SMTP_URL is set (the sender of budget alerts, e.g. XQT5 <alerts@example.com>)",
+    );
+  }
   if (!result.success || problems.length > 0) {
     throw new ConfigError(
       `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
     );
   }
-  return result.data;
+  const { SMTP_URL, SMTP_FROM } = result.data;
+  return { ...result.data, smtp: SMTP_URL && SMTP_FROM ? { url: SMTP_URL, from: SMTP_FROM } : undefined };
 }

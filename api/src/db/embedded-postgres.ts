@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.js";
 
 // The embedded database (PGlite: Postgres compiled to WebAssembly, in this process), set up for one
 // small server rather than for Postgres's defaults:
@@ -28,6 +29,7 @@ export async function openEmbeddedPostgres(
   const sharedBuffers = options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB;
   return PGlite.create({
     dataDir,
+    extensions: PGLITE_EXTENSIONS,
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}MB`],
   });
 }

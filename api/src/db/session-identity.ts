@@ -1,5 +1,6 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import pg from "pg";
+import type { Prisma } from "../generated/prisma/client.js";
 import { currentIdentity, type RequestIdentity } from "./request-identity.js";
 
 /** The role every query of the API runs as: no BYPASSRLS, owns nothing (supabase/migrations). */
@@ -40,6 +41,18 @@ export function identityStatement(
       local,
     ],
   };
+}
+
+/**
+ * The rest of a transaction runs as `identity` (the setting ends with the transaction): a registration
+ * writes its audit entries as the account it has just created, in the transaction that created it.
+ */
+export async function switchTransactionTo(tx: Prisma.TransactionClient, identity: RequestIdentity) {
+  await tx.$queryRaw`
+    select set_config('role', ${RUNTIME_ROLE}, true), set_config('app.user_id', ${identity.userId}, true),
+           set_config('app.org_id', ${identity.orgId}, true),
+           set_config('app.org_admin', ${String(identity.orgAdmin)}, true),
+           set_config('app.platform_admin', ${String(identity.platformAdmin)}, true)`;
 }
 
 /** pg-pool's list of idle connections (not public API): `connect` hands out the last one. */

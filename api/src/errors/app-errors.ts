@@ -17,6 +17,8 @@ export type ErrorCode =
   | "MODEL_PRICE_REQUIRED"
   /** The change would leave the organisation without an active admin. */
   | "LAST_ADMIN"
+  /** A hard budget has no room for the request (extensions: budgetId, scope, resetsAt, …). */
+  | "BUDGET_EXCEEDED"
   | ProviderErrorCode;
 
 /**

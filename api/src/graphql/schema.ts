@@ -13,7 +13,10 @@ import "../api-keys/schema.js";
 import "../organizations/schema.js";
 import "../people/schema.js";
 import "../groups/schema.js";
+import "../budgets/schema.js";
+import "../notifications/schema.js";
 import "../provider-keys/schema.js";
+import "../audit/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

@@ -1,3 +1,5 @@
+import type { AuditEvent, AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { Viewer } from "../auth/viewer.js";
 import { isUuid } from "../db/uuid.js";
 import { ConflictError, NotFoundError } from "../errors/app-errors.js";
@@ -10,6 +12,7 @@ export class GroupService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly modelSettings: OrganizationModelSettings,
+    private readonly audit: AuditTrail,
   ) {}
 
   list(viewer: Viewer): Promise<Group[]> {
@@ -32,9 +35,17 @@ export class GroupService {
   async create(viewer: Viewer, input: { name: string; description?: string | null }): Promise<Group> {
     assertOrganizationAdmin(viewer);
     return this.named(() =>
-      this.prisma.group.create({
-        data: { orgId: viewer.orgId, name: input.name, description: input.description ?? "" },
-      }),
+      this.audit.change(
+        (tx) =>
+          tx.group.create({
+            data: { orgId: viewer.orgId, name: input.name, description: input.description ?? "" },
+          }),
+        (group) => ({
+          action: "group.created",
+          target: groupTarget(group),
+          changes: changesBetween(null, { name: group.name, description: group.description }),
+        }),
+      ),
     );
   }
 
@@ -43,15 +54,25 @@ export class GroupService {
     id: string,
     input: { name?: string | null; description?: string | null },
   ): Promise<Group> {
-    await this.find(viewer, id);
+    const before = await this.find(viewer, id);
     return this.named(() =>
-      this.prisma.group.update({
-        where: { id },
-        data: {
-          ...(input.name != null ? { name: input.name } : {}),
-          ...(input.description != null ? { description: input.description } : {}),
+      this.audit.change(
+        (tx) =>
+          tx.group.update({
+            where: { id },
+            data: {
+              ...(input.name != null ? { name: input.name } : {}),
+              ...(input.description != null ? { description: input.description } : {}),
+            },
+          }),
+        (group) => {
+          const changes = changesBetween(
+            { name: before.name, description: before.description },
+            { name: group.name, description: group.description },
+          );
+          return changes ? { action: "group.updated", target: groupTarget(group), changes } : null;
         },
-      }),
+      ),
     );
   }
 
@@ -60,23 +81,33 @@ export class GroupService {
    * opened to everyone (its access list would be empty, which means "everyone").
    */
   async remove(viewer: Viewer, id: string): Promise<boolean> {
-    await this.find(viewer, id);
+    const group = await this.find(viewer, id);
     const access = await this.prisma.modelGroupAccess.findMany({
       where: { orgId: viewer.orgId, modelId: { in: await this.modelsOf(viewer.orgId, id) } },
     });
     const onlyThisGroup = [...new Set(access.map((entry) => entry.modelId))].filter((modelId) =>
       access.every((entry) => entry.modelId !== modelId || entry.groupId === id),
     );
-    await this.prisma.$transaction([
-      ...onlyThisGroup.map((modelId) =>
-        this.prisma.modelConfig.upsert({
-          where: { orgId_modelId: { orgId: viewer.orgId, modelId } },
-          create: { orgId: viewer.orgId, modelId, enabled: false },
-          update: { enabled: false, updatedAt: new Date() },
-        }),
-      ),
-      this.prisma.group.delete({ where: { id } }),
-    ]);
+    await this.audit.change(
+      async (tx) => {
+        for (const modelId of onlyThisGroup) {
+          await tx.modelConfig.upsert({
+            where: { orgId_modelId: { orgId: viewer.orgId, modelId } },
+            create: { orgId: viewer.orgId, modelId, enabled: false },
+            update: { enabled: false, updatedAt: new Date() },
+          });
+        }
+        await tx.group.delete({ where: { id } });
+      },
+      {
+        action: "group.deleted",
+        target: groupTarget(group),
+        changes: {
+          ...changesBetween({ name: group.name, description: group.description }, null),
+          ...(onlyThisGroup.length > 0 ? { modelsDisabled: { after: onlyThisGroup } } : {}),
+        },
+      },
+    );
     await this.modelSettings.changed(viewer.orgId);
     return true;
   }
@@ -84,19 +115,53 @@ export class GroupService {
   async addMembers(viewer: Viewer, groupId: string, userIds: string[]): Promise<Group> {
     const group = await this.find(viewer, groupId);
     const ids = await this.peopleOf(viewer, userIds);
-    await this.prisma.groupMember.createMany({
-      data: ids.map((userId) => ({ groupId, userId, orgId: viewer.orgId })),
-      skipDuplicates: true,
+    await this.changeMembers(group, "group.member_added", async (tx) => {
+      const present = await this.membersAmong(tx, groupId, ids);
+      const added = ids.filter((userId) => !present.has(userId));
+      await tx.groupMember.createMany({
+        data: added.map((userId) => ({ groupId, userId, orgId: viewer.orgId })),
+        skipDuplicates: true,
+      });
+      return added;
     });
     return group;
   }
 
   async removeMembers(viewer: Viewer, groupId: string, userIds: string[]): Promise<Group> {
     const group = await this.find(viewer, groupId);
-    await this.prisma.groupMember.deleteMany({
-      where: { groupId, userId: { in: userIds.filter(isUuid) } },
+    await this.changeMembers(group, "group.member_removed", async (tx) => {
+      const removed = [...(await this.membersAmong(tx, groupId, userIds.filter(isUuid)))];
+      await tx.groupMember.deleteMany({ where: { groupId, userId: { in: removed } } });
+      return removed;
     });
     return group;
+  }
+
+  /** A change of membership and an entry for each person it added or removed, in one transaction. */
+  private async changeMembers(
+    group: Group,
+    action: "group.member_added" | "group.member_removed",
+    change: (tx: Prisma.TransactionClient) => Promise<string[]>,
+  ): Promise<void> {
+    const side = action === "group.member_added" ? "after" : "before";
+    await this.audit.change(change, (userIds) =>
+      userIds.map(
+        (userId): AuditEvent => ({
+          action,
+          target: { type: "user", id: userId },
+          changes: { group: { [side]: group.name }, groupId: { [side]: group.id } },
+        }),
+      ),
+    );
+  }
+
+  /** Which of `userIds` are members of the group. */
+  private async membersAmong(tx: Prisma.TransactionClient, groupId: string, userIds: string[]) {
+    const rows = await tx.groupMember.findMany({
+      where: { groupId, userId: { in: userIds } },
+      select: { userId: true },
+    });
+    return new Set(rows.map((row) => row.userId));
   }
 
   private async modelsOf(orgId: string, groupId: string): Promise<string[]> {
@@ -137,3 +202,5 @@ export class GroupService {
     }
   }
 }
+
+const groupTarget = (group: Group) => ({ type: "group", id: group.id, label: group.name });

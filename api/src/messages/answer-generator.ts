@@ -7,7 +7,7 @@ import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import type { ReplicaBroadcast } from "../streaming/replica-broadcast.js";
-import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
+import { estimateUsage, recordUsage, type UsageOutcome, type UsageRecord } from "../usage/usage-recorder.js";
 import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "./answer-lease.js";
 import { AnswerSaves } from "./answer-saves.js";
 
@@ -22,9 +22,20 @@ export interface GenerationRequest {
   history: ChatTurn[];
   /** Called after a successful answer (e.g. to title a new chat); failures there are the callee's. */
   onComplete?: (answer: string) => void;
+  /** The personal API key the answer was asked with (its usage is the key's). */
+  apiKeyId?: string | null;
+  /** The completion's limit a hard budget allows (its reservation is the answer's id). */
+  maxOutputTokens?: number;
 }
 
 export type FinalStatus = "complete" | "stopped" | "failed" | "interrupted";
+
+const USAGE_OUTCOMES: Record<FinalStatus, UsageOutcome> = {
+  complete: "completed",
+  stopped: "stopped",
+  failed: "failed",
+  interrupted: "interrupted",
+};
 
 /** Hooks for metrics; called inline, so they must be quick and must not throw. */
 export interface AnswerObserver {
@@ -62,6 +73,8 @@ export interface AnswerGeneratorOptions {
   lease?: Partial<AnswerLeaseTimes>;
   /** Pauses between attempts of the final save (tests shorten them). */
   finalSaveDelaysMs?: readonly number[];
+  /** Gives back an answer's budget reservation when it made no provider call to settle it. */
+  budgets?: { release(reservationId: string): Promise<void> };
 }
 
 /** The broadcast topic of stop requests: the id of an answer to stop, wherever it is generated. */
@@ -203,6 +216,7 @@ export class AnswerGenerator {
     let failure: { code: string; message: string } | null = null;
     const call: ProviderCall = { accepted: false };
     let cutInFlight = false;
+    const timing = { startedAt: performance.now(), firstTokenMs: null as number | null };
 
     let savedLength = 0;
     const timer = setInterval(() => {
@@ -216,6 +230,7 @@ export class AnswerGenerator {
       model = resolved.model;
       const provider = resolved.model.provider;
       const calledAt = performance.now();
+      timing.startedAt = calledAt;
       const stream = streamWithRetry(
         resolved.adapter,
         {
@@ -223,6 +238,7 @@ export class AnswerGenerator {
           system: request.system,
           messages: request.history,
           temperature: request.temperature,
+          maxOutputTokens: request.maxOutputTokens,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
         generation.controller.signal,
@@ -241,7 +257,8 @@ export class AnswerGenerator {
         if (event.type === "delta") {
           const text = event.text.replaceAll(NUL, "");
           if (!content && text) {
-            const seconds = (performance.now() - calledAt) / 1000;
+            timing.firstTokenMs = performance.now() - calledAt;
+            const seconds = timing.firstTokenMs / 1000;
             for (const observer of this.observers) observer.firstToken(provider, seconds);
           }
           content += text;
@@ -268,7 +285,11 @@ export class AnswerGenerator {
     }
 
     const saved = await this.saveFinal(saves, content, status, failure);
-    const recordedUsage = await this.recordCall(request, model, usage, content, cutInFlight);
+    const recordedUsage = await this.recordCall(request, model, usage, content, cutInFlight, {
+      outcome: USAGE_OUTCOMES[saved.status],
+      firstTokenMs: timing.firstTokenMs,
+      durationMs: performance.now() - timing.startedAt,
+    });
     const outcome = {
       status: saved.status,
       provider: model?.provider ?? null,
@@ -317,10 +338,14 @@ export class AnswerGenerator {
     usage: TokenUsage | null,
     content: string,
     cutInFlight: boolean,
+    call: Pick<UsageRecord, "outcome" | "firstTokenMs" | "durationMs">,
   ): Promise<TokenUsage | null> {
-    if (!model || (!usage && !content && !cutInFlight)) return null;
+    if (!model || (!usage && !content && !cutInFlight)) {
+      await this.options.budgets?.release(request.assistantMessageId);
+      return null;
+    }
     const prompt = [request.system ?? "", ...request.history.map((turn) => turn.content)].join("\n");
-    const recorded = usage ?? estimateUsage(prompt, content);
+    const recorded = usage ?? estimateUsage(prompt, content, request.maxOutputTokens);
     await recordUsage(this.options.prisma, {
       userId: request.userId,
       chatId: request.chatId,
@@ -328,6 +353,9 @@ export class AnswerGenerator {
       model,
       purpose: "chat",
       usage: recorded,
+      apiKeyId: request.apiKeyId ?? null,
+      reservationId: request.assistantMessageId,
+      ...call,
     }).catch((error: unknown) =>
       this.options.logger.warn(
         { err: error, messageId: request.assistantMessageId },

@@ -111,6 +111,9 @@ export class AnswerRecovery {
       model,
       purpose: "chat",
       usage: estimateUsage(before.map((message) => message.content).join("\n"), answer.content),
+      outcome: "interrupted",
+      // Recovery runs long after the request: which key asked is not known any more.
+      apiKeyId: null,
     });
   }
 }

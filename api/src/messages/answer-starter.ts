@@ -2,6 +2,7 @@ import { requireIdentity } from "../db/request-identity.js";
 import type { Message, PrismaClient } from "../generated/prisma/client.js";
 import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
+import { currentRequest } from "../observability/request-context.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
 import type { AnswerGenerator } from "./answer-generator.js";
 import { buildHistory } from "./history.js";
@@ -26,6 +27,8 @@ export interface AnswerToStart {
   temperature?: number | null;
   /** Title the chat after this answer (its first one). */
   titleAfter: boolean;
+  /** The completion's limit its budgets allow (see BudgetGate). */
+  maxOutputTokens?: number;
 }
 
 interface Dependencies {
@@ -35,6 +38,8 @@ interface Dependencies {
   bus: AnswerStreamBus;
   titles: TitleGenerator;
   logger: Logger;
+  /** Gives back the answer's budget reservation when it cannot start. */
+  budgets?: { release(reservationId: string): Promise<void> };
 }
 
 /**
@@ -88,6 +93,7 @@ export class AnswerStarter {
         // Still unsaved: its lease runs out and recovery settles it.
         .catch(() => {});
       await this.deps.bus.announceEnd(answer.assistantMessage.id);
+      await this.deps.budgets?.release(answer.assistantMessage.id);
       return false;
     }
   }
@@ -99,6 +105,7 @@ export class AnswerStarter {
     assistantMessage,
     temperature,
     titleAfter,
+    maxOutputTokens,
   }: AnswerToStart) {
     const { prisma, models, generator, titles } = this.deps;
     const { orgId } = requireIdentity("An answer");
@@ -113,11 +120,14 @@ export class AnswerStarter {
     const chosenTemperature =
       temperature ?? chat.temperature?.toNumber() ?? chat.assistant?.temperature ?? defaults.temperature;
     const system = chat.assistant?.systemPrompt || undefined;
+    const apiKeyId = currentRequest()?.apiKeyId ?? null;
     generator.start({
       userId,
+      apiKeyId,
       chatId: chat.id,
       assistantMessageId: assistantMessage.id,
       modelId,
+      maxOutputTokens,
       temperature: known && !known.supportsTemperature ? undefined : chosenTemperature,
       system,
       history: buildHistory(stored, {
@@ -128,6 +138,7 @@ export class AnswerStarter {
         ? (text) =>
             void titles.generate({
               userId,
+              apiKeyId,
               chatId: chat.id,
               chatModelId: modelId,
               question: userMessage.content,

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Admission, BudgetGate } from "../budgets/budget-gate.js";
+import type { PromptSize } from "../budgets/worst-case.js";
 import type { ChatService } from "../chats/chat-service.js";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { isUuid } from "../db/uuid.js";
@@ -35,6 +37,7 @@ interface Dependencies {
   generator: AnswerGenerator;
   starter: AnswerStarter;
   control: AnswerControl;
+  budgets: BudgetGate;
 }
 
 type ChatWithAssistant = ChatSettings & { messageVersion: number; title: string };
@@ -69,10 +72,12 @@ export class MessageService {
         const existing = await this.findByClientId(chat.id, input.clientMessageId);
         if (existing) return this.awaitIfBlocking(existing, input.stream);
       }
-      const modelId = await this.deps.starter.modelFor(chat, input.model);
+      const chosenModel = await this.deps.starter.modelFor(chat, input.model);
       const last = await this.lastMessage(chat.id);
       const sentAt = timeAfter(last?.createdAt);
       const userMessageId = randomUUID();
+      // Refused before anything is written: the text stays with the sender.
+      const admission = await this.admit(chat, chosenModel, null, input.content);
       let written: [Message, Message] | null;
       try {
         written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
@@ -89,15 +94,19 @@ export class MessageService {
           }),
           // One millisecond later: the pair keeps its order even within one transaction's now().
           this.deps.prisma.message.create({
-            data: this.answerData(chat.id, userMessageId, modelId, timeAfter(sentAt)),
+            data: this.answerData(chat.id, userMessageId, admission, timeAfter(sentAt)),
           }),
         ]);
       } catch (error) {
+        await this.deps.budgets.release(admission.reservationId);
         // Two identical sends raced and the other one won: the next round returns its pair.
         if (isUniqueViolation(error) && input.clientMessageId) continue;
         throw error;
       }
-      if (!written) continue;
+      if (!written) {
+        await this.deps.budgets.release(admission.reservationId);
+        continue;
+      }
       const [userMessage, assistantMessage] = written;
       const pair = await this.start(
         userId,
@@ -107,6 +116,7 @@ export class MessageService {
           temperature: input.temperature,
           // The chat's first exchange: title it after the answer (unless the user named it).
           titleAfter: chat.title === DEFAULT_CHAT_TITLE && !last,
+          maxOutputTokens: admission.maxOutputTokens,
         },
       );
       return this.awaitIfBlocking(pair, input.stream);
@@ -133,14 +143,26 @@ export class MessageService {
       await this.deps.control.stop(answer);
       const userMessage = await this.deps.prisma.message.findUnique({ where: { id: answer.replyToId } });
       if (!userMessage) continue; // the turn changed meanwhile: look again
+      const admission = await this.admit(chat, modelId, timeAfter(userMessage.createdAt));
       const written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.delete({ where: { id: answer.id } }),
         this.deps.prisma.message.create({
-          data: this.answerData(chat.id, userMessage.id, modelId, timeAfter(userMessage.createdAt)),
+          data: this.answerData(chat.id, userMessage.id, admission, timeAfter(userMessage.createdAt)),
         }),
-      ]);
-      if (!written) continue;
-      const pair = await this.start(userId, chat, { userMessage, assistantMessage: written[1] }, {});
+      ]).catch(async (error: unknown) => {
+        await this.deps.budgets.release(admission.reservationId);
+        throw error;
+      });
+      if (!written) {
+        await this.deps.budgets.release(admission.reservationId);
+        continue;
+      }
+      const pair = await this.start(
+        userId,
+        chat,
+        { userMessage, assistantMessage: written[1] },
+        { maxOutputTokens: admission.maxOutputTokens },
+      );
       return pair.assistantMessage;
     }
     throw busy();
@@ -163,17 +185,29 @@ export class MessageService {
       });
       const previousModel = later.find((message) => message.role === "assistant")?.model;
       const modelId = await this.deps.starter.modelFor(chat, previousModel);
+      const admission = await this.admit(chat, modelId, original.createdAt, content);
       for (const message of later) await this.deps.control.stop(message);
       const now = new Date();
       const written = await writeIfUnchanged<[unknown, Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.deleteMany({ where: { id: { in: later.map((message) => message.id) } } }),
         this.deps.prisma.message.update({ where: { id: original.id }, data: { content, updatedAt: now } }),
         this.deps.prisma.message.create({
-          data: this.answerData(chat.id, original.id, modelId, timeAfter(original.createdAt, now)),
+          data: this.answerData(chat.id, original.id, admission, timeAfter(original.createdAt, now)),
         }),
-      ]);
-      if (!written) continue;
-      return this.start(userId, chat, { userMessage: written[1], assistantMessage: written[2] }, {});
+      ]).catch(async (error: unknown) => {
+        await this.deps.budgets.release(admission.reservationId);
+        throw error;
+      });
+      if (!written) {
+        await this.deps.budgets.release(admission.reservationId);
+        continue;
+      }
+      return this.start(
+        userId,
+        chat,
+        { userMessage: written[1], assistantMessage: written[2] },
+        { maxOutputTokens: admission.maxOutputTokens },
+      );
     }
     throw busy();
   }
@@ -225,7 +259,7 @@ export class MessageService {
     userId: string,
     chat: ChatWithAssistant,
     pair: MessagePair,
-    options: { temperature?: number | null; titleAfter?: boolean },
+    options: { temperature?: number | null; titleAfter?: boolean; maxOutputTokens?: number },
   ): Promise<MessagePair> {
     const started = await this.deps.starter.start({
       userId,
@@ -233,6 +267,7 @@ export class MessageService {
       ...pair,
       temperature: options.temperature,
       titleAfter: options.titleAfter ?? false,
+      maxOutputTokens: options.maxOutputTokens,
     });
     if (started) return pair;
     const assistantMessage =
@@ -281,12 +316,39 @@ export class MessageService {
     });
   }
 
-  private answerData(chatId: string, replyToId: string, modelId: string, createdAt: Date) {
+  /**
+   * Admits the answer against the person's budgets (see BudgetGate), with the prompt it will send: the
+   * chat's messages before `before` (all when null), the new text, and the assistant's instructions.
+   * The reservation is the answer's id.
+   */
+  private async admit(
+    chat: ChatWithAssistant,
+    modelId: string,
+    before: Date | null,
+    newText?: string,
+  ): Promise<Admission> {
+    const [size] = await this.deps.prisma.$queryRaw<PromptSize[]>`
+      select coalesce(sum(octet_length(content)), 0)::int as bytes, count(*)::int as turns
+      from chat_messages where chat_id = ${chat.id}::uuid and (${before}::timestamptz is null or created_at < ${before}::timestamptz)`;
+    const extra = [newText, chat.assistant?.systemPrompt].filter((text): text is string => Boolean(text));
+    return this.deps.budgets.admit(
+      modelId,
+      {
+        bytes: (size?.bytes ?? 0) + extra.reduce((sum, text) => sum + Buffer.byteLength(text, "utf8"), 0),
+        turns: (size?.turns ?? 0) + extra.length,
+      },
+      { reservationId: randomUUID() },
+    );
+  }
+
+  private answerData(chatId: string, replyToId: string, admission: Admission, createdAt: Date) {
     return {
+      id: admission.reservationId,
       chatId,
       role: "assistant",
       content: "",
-      model: modelId,
+      model: admission.modelId,
+      budgetFallbackFrom: admission.fallbackFrom,
       status: "streaming",
       replyToId,
       createdAt,

@@ -60,6 +60,11 @@ export const MessageRef = builder.prismaObject("Message", {
       resolve: (message) => message.status.toUpperCase() as typeof MessageStatus.$inferType,
     }),
     model: t.exposeString("model", { nullable: true }),
+    budgetFallbackFrom: t.exposeString("budgetFallbackFrom", {
+      nullable: true,
+      description:
+        "The model a budget did not allow; the answer came from `model` instead (its fallbackModel)",
+    }),
     error: t.field({
       type: MessageError,
       nullable: true,

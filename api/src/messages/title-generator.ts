@@ -1,4 +1,7 @@
 import pLimit from "p-limit";
+import { BudgetExceededError } from "../budgets/budget-exceeded.js";
+import type { BudgetGate } from "../budgets/budget-gate.js";
+import { promptSize } from "../budgets/worst-case.js";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { currentIdentity, requireIdentity, runAs } from "../db/request-identity.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -8,13 +11,14 @@ import { type ModelInfo, parseModelId } from "../providers/catalogue.js";
 import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { cheapModelFor } from "../providers/title-model.js";
 import type { TokenUsage } from "../providers/types.js";
-import { estimateUsage, recordUsage } from "../usage/usage-recorder.js";
+import { estimateUsage, recordUsage, type UsageOutcome } from "../usage/usage-recorder.js";
 
 const TITLE_PROMPT =
   "Write a short title (at most six words) for the conversation below, in its language. " +
   "Answer with the title only, without quotes or final punctuation.";
 const EXCERPT_CHARS = 1_500;
 const TITLE_TIMEOUT_MS = 30_000;
+const TITLE_MAX_TOKENS = 30;
 /**
  * Titles are not urgent: a few at a time, so that many new chats at once (a team starting its day)
  * neither compete with the answers being streamed nor run into the provider's rate limit.
@@ -28,6 +32,8 @@ export interface TitleRequest {
   chatModelId: string;
   question: string;
   answer: string;
+  /** The personal API key the chat's answer was asked with. */
+  apiKeyId?: string | null;
 }
 
 /**
@@ -47,6 +53,8 @@ export class TitleGenerator {
       titleModel?: string;
       /** PROVIDER_IDLE_TIMEOUT_MS. */
       providerIdleTimeoutMs?: number;
+      /** Titles count against the person's budgets; one without room is skipped. */
+      budgets?: BudgetGate;
     },
   ) {}
 
@@ -83,9 +91,23 @@ export class TitleGenerator {
     let signal: AbortSignal | undefined;
     const call: ProviderCall = { accepted: false };
     let cutInFlight = false;
+    let outcome: UsageOutcome = "completed";
+    const startedAt = performance.now();
+    let firstTokenMs: number | null = null;
+    let reservationId: string | null = null;
     try {
       const { adapter, model } = await this.resolve(request.chatModelId);
       const conversation = `User: ${request.question.slice(0, EXCERPT_CHARS)}\n\nAssistant: ${request.answer.slice(0, EXCERPT_CHARS)}`;
+      const admission = await this.options.budgets?.admit(
+        model.id,
+        promptSize([TITLE_PROMPT, conversation]),
+        {
+          maxOutputTokens: TITLE_MAX_TOKENS,
+          apiKeyId: request.apiKeyId ?? null,
+          fallback: false,
+        },
+      );
+      reservationId = admission?.reservationId ?? null;
       called = { model, prompt: TITLE_PROMPT + conversation };
       signal = AbortSignal.any([AbortSignal.timeout(TITLE_TIMEOUT_MS), this.stopping.signal]);
       const stream = streamWithRetry(
@@ -95,15 +117,17 @@ export class TitleGenerator {
           system: TITLE_PROMPT,
           messages: [{ role: "user", content: conversation }],
           temperature: model.supportsTemperature ? 0.3 : undefined,
-          maxOutputTokens: 30,
+          maxOutputTokens: TITLE_MAX_TOKENS,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
         },
         signal,
         { call },
       );
       for await (const event of stream) {
-        if (event.type === "delta") text += event.text;
-        else usage = event.usage;
+        if (event.type === "delta") {
+          if (!text && event.text) firstTokenMs = performance.now() - startedAt;
+          text += event.text;
+        } else usage = event.usage;
       }
       const title = cleanTitle(text);
       if (!title) return null;
@@ -114,7 +138,15 @@ export class TitleGenerator {
       });
       return title;
     } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        logger.info(
+          { chatId: request.chatId, budgetId: error.extensions.budgetId },
+          "chat title skipped: no budget left",
+        );
+        return null;
+      }
       cutInFlight = call.accepted && Boolean(signal?.aborted);
+      outcome = signal?.aborted ? "interrupted" : "failed";
       logger.warn({ err: error, chatId: request.chatId }, "could not generate a chat title");
       return null;
     } finally {
@@ -127,10 +159,17 @@ export class TitleGenerator {
           messageId: null,
           model: called.model,
           purpose: "title",
-          usage: usage ?? estimateUsage(called.prompt, text),
+          usage: usage ?? estimateUsage(called.prompt, text, TITLE_MAX_TOKENS),
+          outcome,
+          apiKeyId: request.apiKeyId ?? null,
+          firstTokenMs,
+          durationMs: performance.now() - startedAt,
+          reservationId,
         }).catch((error: unknown) =>
           logger.warn({ err: error, chatId: request.chatId }, "could not record usage"),
         );
+      } else if (reservationId) {
+        await this.options.budgets?.release(reservationId);
       }
     }
   }

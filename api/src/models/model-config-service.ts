@@ -1,3 +1,5 @@
+import type { AuditEvent, AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { Viewer } from "../auth/viewer.js";
 import { identityOf } from "../auth/viewer.js";
 import { isUuid } from "../db/uuid.js";
@@ -40,6 +42,7 @@ export class ModelConfigService {
       access: ModelAccess;
       settings: OrganizationModelSettings;
       providerKeys: ProviderKeyService;
+      audit: AuditTrail;
     },
   ) {}
 
@@ -90,33 +93,35 @@ export class ModelConfigService {
       ...(change.sortOrder != null ? { sortOrder: change.sortOrder } : {}),
       updatedAt: new Date(),
     };
-    await prisma.$transaction([
-      prisma.modelConfig.upsert({
+    // The default moves here; a disabled model stops being the default.
+    const defaultModel =
+      change.isDefault === true
+        ? modelId
+        : (!enabled || change.isDefault === false) && organization.defaultModel === modelId
+          ? null
+          : organization.defaultModel;
+    const events = modelChangeEvents(model, {
+      before: organization.defaultModel === modelId,
+      after: defaultModel === modelId,
+      fields,
+      groupIds,
+    });
+    await this.deps.audit.change(async (tx) => {
+      await tx.modelConfig.upsert({
         where: { orgId_modelId: { orgId: viewer.orgId, modelId } },
         create: { orgId: viewer.orgId, modelId, ...fields },
         update: fields,
-      }),
-      ...(groupIds
-        ? [
-            prisma.modelGroupAccess.deleteMany({ where: { orgId: viewer.orgId, modelId } }),
-            prisma.modelGroupAccess.createMany({
-              data: groupIds.map((groupId) => ({ orgId: viewer.orgId, modelId, groupId })),
-            }),
-          ]
-        : []),
-      // The default moves here; a disabled model stops being the default.
-      ...(change.isDefault === true || (!enabled && organization.defaultModel === modelId)
-        ? [
-            prisma.organization.update({
-              where: { id: viewer.orgId },
-              data: { defaultModel: change.isDefault === true ? modelId : null },
-            }),
-          ]
-        : []),
-      ...(change.isDefault === false && organization.defaultModel === modelId
-        ? [prisma.organization.update({ where: { id: viewer.orgId }, data: { defaultModel: null } })]
-        : []),
-    ]);
+      });
+      if (groupIds) {
+        await tx.modelGroupAccess.deleteMany({ where: { orgId: viewer.orgId, modelId } });
+        await tx.modelGroupAccess.createMany({
+          data: groupIds.map((groupId) => ({ orgId: viewer.orgId, modelId, groupId })),
+        });
+      }
+      if (defaultModel !== organization.defaultModel) {
+        await tx.organization.update({ where: { id: viewer.orgId }, data: { defaultModel } });
+      }
+    }, events);
     await this.deps.settings.changed(viewer.orgId);
     return this.find(viewer, modelId);
   }
@@ -127,7 +132,7 @@ export class ModelConfigService {
     modelId: string,
     price: { inputPerMTokens: number; outputPerMTokens: number; cachedInputPerMTokens?: number | null },
   ): Promise<OrganizationModel> {
-    await this.find(viewer, modelId);
+    const model = await this.find(viewer, modelId);
     const cached = price.cachedInputPerMTokens ?? price.inputPerMTokens;
     for (const [field, value] of Object.entries({
       inputPerMTokens: price.inputPerMTokens,
@@ -140,16 +145,33 @@ export class ModelConfigService {
         });
       }
     }
-    await this.deps.prisma.modelPrice.create({
-      data: {
-        orgId: viewer.orgId,
-        modelId,
-        inputPerMTok: price.inputPerMTokens,
-        cachedInputPerMTok: cached,
-        outputPerMTok: price.outputPerMTokens,
-        createdBy: viewer.userId,
-      },
-    });
+    await this.deps.audit.change(
+      (tx) =>
+        tx.modelPrice.create({
+          data: {
+            orgId: viewer.orgId,
+            modelId,
+            inputPerMTok: price.inputPerMTokens,
+            cachedInputPerMTok: cached,
+            outputPerMTok: price.outputPerMTokens,
+            createdBy: viewer.userId,
+          },
+        }),
+      (version) => ({
+        action: "model_price.set",
+        target: modelTarget(model),
+        // Before: the price that applied until now (the organisation's version, or the list price).
+        changes: changesBetween(
+          { ...model.prices, priceVersionId: model.priceVersion?.versionId ?? null },
+          {
+            inputPerMTok: price.inputPerMTokens,
+            cachedInputPerMTok: cached,
+            outputPerMTok: price.outputPerMTokens,
+            priceVersionId: version.id,
+          },
+        ),
+      }),
+    );
     await this.deps.settings.changed(viewer.orgId);
     return this.find(viewer, modelId);
   }
@@ -197,6 +219,50 @@ export class ModelConfigService {
   usable(viewer: Viewer): Promise<OrganizationModel[]> {
     return this.deps.access.usableModels(identityOf(viewer));
   }
+}
+
+const modelTarget = (model: OrganizationModel) => ({ type: "model", id: model.id, label: model.displayName });
+
+/** The entries of an admin's change of a model: its settings, and who may use it (its own action). */
+function modelChangeEvents(
+  model: OrganizationModel,
+  change: {
+    /** Whether it was and will be the organisation's default. */
+    before: boolean;
+    after: boolean;
+    fields: { enabled: boolean; isFree: boolean; displayName?: string | null; sortOrder?: number };
+    groupIds: string[] | null;
+  },
+): AuditEvent[] {
+  const target = modelTarget(model);
+  const { enabled, isFree, displayName, sortOrder } = change.fields;
+  const events: AuditEvent[] = [];
+  const settings = changesBetween(
+    {
+      enabled: model.enabled,
+      isFree: model.isFree,
+      displayName: model.displayName,
+      sortOrder: model.sortOrder,
+      isDefault: change.before,
+    },
+    {
+      enabled,
+      isFree,
+      // null: back to the catalogue's name.
+      ...(displayName !== undefined ? { displayName } : {}),
+      ...(sortOrder !== undefined ? { sortOrder } : {}),
+      isDefault: change.after,
+    },
+  );
+  if (settings) events.push({ action: "model_config.updated", target, changes: settings });
+  const access =
+    change.groupIds &&
+    changesBetween(
+      { allowedGroupIds: [...model.allowedGroupIds].sort() },
+      { allowedGroupIds: [...change.groupIds].sort() },
+    );
+  if (access) events.push({ action: "model_access.updated", target, changes: access });
+  return events;
 }
 
 /** Whether usage of the model can be billed: a list price or the organisation's, or a local model. */

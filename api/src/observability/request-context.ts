@@ -5,6 +5,10 @@ export interface RequestContext {
   reqId: string;
   /** The GraphQL operation the request ran, set once it is known (labels the request counter). */
   operation?: { type: string; name: string };
+  /** Where the request came from (set once the server resolved proxies): the audit log records it. */
+  client?: { ip: string; userAgent: string | null };
+  /** The personal API key the request authenticated with, if any: the audit log's actor. */
+  apiKeyId?: string | null;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { AccountDirectory } from "../auth/account-directory.js";
 import { hashToken } from "../auth/tokens.js";
 import type { Viewer } from "../auth/viewer.js";
@@ -18,6 +20,7 @@ export class InvitationService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly accounts: AccountDirectory,
+    private readonly audit: AuditTrail,
     private readonly options: { ttlDays: number },
   ) {}
 
@@ -40,16 +43,29 @@ export class InvitationService {
     if (taken.emailTaken)
       throw new BadInputError("Someone already has an account with this e-mail address", { field: "email" });
     const token = randomBytes(32).toString("base64url");
-    const invitation = await this.prisma.invitation.create({
-      data: {
-        orgId,
-        email: input.email,
-        role: input.role,
-        tokenHash: hashToken(token),
-        createdBy: viewer.userId,
-        expiresAt: new Date(Date.now() + this.options.ttlDays * 86_400_000),
-      },
-    });
+    const invitation = await this.audit.change(
+      (tx) =>
+        tx.invitation.create({
+          data: {
+            orgId,
+            email: input.email,
+            role: input.role,
+            tokenHash: hashToken(token),
+            createdBy: viewer.userId,
+            expiresAt: new Date(Date.now() + this.options.ttlDays * 86_400_000),
+          },
+        }),
+      (created) => ({
+        action: "invitation.created",
+        orgId: auditOrgOf(viewer, created.orgId),
+        target: { type: "invitation", id: created.id, label: created.email },
+        changes: changesBetween(null, {
+          organizationId: created.orgId,
+          role: created.role,
+          expiresAt: created.expiresAt,
+        }),
+      }),
+    );
     return { ...invitation, token, url: invitationUrl(appUrl, token) };
   }
 
@@ -69,10 +85,15 @@ export class InvitationService {
     if (!invitation) throw new NotFoundError("Invitation");
     if (invitation.acceptedAt)
       throw new BadInputError("This invitation has already been used", { field: "id" });
-    return this.prisma.invitation.update({
-      where: { id },
-      data: { revokedAt: invitation.revokedAt ?? new Date() },
-    });
+    if (invitation.revokedAt) return invitation;
+    return this.audit.change(
+      (tx) => tx.invitation.update({ where: { id }, data: { revokedAt: new Date() } }),
+      {
+        action: "invitation.revoked",
+        orgId: auditOrgOf(viewer, invitation.orgId),
+        target: { type: "invitation", id, label: invitation.email },
+      },
+    );
   }
 
   /** What a link stands for, to whoever holds it (no account yet): null when unknown. */
@@ -80,6 +101,13 @@ export class InvitationService {
     return this.accounts.invitation(hashToken(token));
   }
 }
+
+/**
+ * Where an invitation's entries go: its organisation's log when that is the viewer's own; a platform
+ * operator's invitation into another organisation is a platform event (an entry is only ever written
+ * into the log of the organisation the request acts in, or the platform's).
+ */
+const auditOrgOf = (viewer: Viewer, orgId: string): string | null => (orgId === viewer.orgId ? orgId : null);
 
 export function invitationStatus(invitation: Invitation, now = new Date()): InvitationStatus {
   if (invitation.revokedAt) return "revoked";

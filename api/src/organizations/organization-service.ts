@@ -1,3 +1,5 @@
+import type { AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { AccessRevocations } from "../auth/access-revocations.js";
 import type { Viewer } from "../auth/viewer.js";
 import { isUuid } from "../db/uuid.js";
@@ -15,6 +17,7 @@ export class OrganizationService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly revocations: AccessRevocations,
+    private readonly audit: AuditTrail,
   ) {}
 
   list(viewer: Viewer): Promise<Organization[]> {
@@ -28,11 +31,23 @@ export class OrganizationService {
     return organization;
   }
 
-  /** New organisations start with the default's starter assistants and templates (a database trigger). */
+  /**
+   * New organisations start with the default's starter assistants and templates (a database trigger).
+   * Organisations are platform events: their entries go to the platform's log (orgId null), which
+   * platform operators read — a request writes entries only into its own organisation's log or that one.
+   */
   async create(viewer: Viewer, input: { name: string; slug: string }): Promise<Organization> {
     assertPlatformAdmin(viewer);
     try {
-      return await this.prisma.organization.create({ data: { name: input.name, slug: input.slug } });
+      return await this.audit.change(
+        (tx) => tx.organization.create({ data: { name: input.name, slug: input.slug } }),
+        (organization) => ({
+          action: "organization.created",
+          orgId: null,
+          target: organizationTarget(organization),
+          changes: changesBetween(null, { name: organization.name, slug: organization.slug }),
+        }),
+      );
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
         throw new ConflictError("Another organisation has this short name", { field: "slug" });
@@ -43,17 +58,29 @@ export class OrganizationService {
 
   async update(viewer: Viewer, id: string, input: { name?: string | null; isActive?: boolean | null }) {
     assertPlatformAdmin(viewer);
-    await this.find(id);
+    const before = await this.find(id);
     if (input.isActive === false && id === viewer.orgId) {
       throw new ConflictError("You cannot deactivate your own organisation", { field: "isActive" });
     }
-    const organization = await this.prisma.organization.update({
-      where: { id },
-      data: {
-        ...(input.name != null ? { name: input.name } : {}),
-        ...(input.isActive != null ? { isActive: input.isActive } : {}),
+    const organization = await this.audit.change(
+      (tx) =>
+        tx.organization.update({
+          where: { id },
+          data: {
+            ...(input.name != null ? { name: input.name } : {}),
+            ...(input.isActive != null ? { isActive: input.isActive } : {}),
+          },
+        }),
+      (updated) => {
+        const changes = changesBetween(
+          { name: before.name, isActive: before.isActive },
+          { name: updated.name, isActive: updated.isActive },
+        );
+        return changes
+          ? { action: "organization.updated", orgId: null, target: organizationTarget(updated), changes }
+          : null;
       },
-    });
+    );
     // Every new request of its people is refused by now; what they still have open (answer streams) ends.
     if (input.isActive === false) await this.revocations.announce({ kind: "organization", orgId: id });
     return organization;
@@ -66,6 +93,12 @@ export class OrganizationService {
     return new Map(rows.map((row) => [row.orgId, Number(row.memberCount)]));
   }
 }
+
+const organizationTarget = (organization: Organization) => ({
+  type: "organization",
+  id: organization.id,
+  label: organization.name,
+});
 
 export function assertPlatformAdmin(viewer: Viewer): void {
   if (!viewer.isPlatformAdmin) throw new ForbiddenError("Only a platform operator can manage organisations");

@@ -4,7 +4,7 @@ import { builder } from "../graphql/builder.js";
 import { nameSchema } from "../graphql/text-schemas.js";
 import { UserRef } from "../users/schema.js";
 import { type IssuedInvitation, invitationStatus } from "./invitation-service.js";
-import type { OrganizationSettings } from "./organization-settings.js";
+import { MIN_AUDIT_RETENTION_DAYS, type OrganizationSettings } from "./organization-settings.js";
 
 export const OrganizationRole = builder.enumType("OrganizationRole", {
   description: "A user's role in their organisation",
@@ -38,6 +38,9 @@ export const OrganizationRef = builder.prismaObject("Organization", {
       description: "A deactivated organisation's people cannot sign in",
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
+    timeZone: t.exposeString("timeZone", {
+      description: "IANA time zone; budget periods follow its calendar",
+    }),
     memberCount: t.int({
       resolve: async (organization, _args, context) =>
         (await context.services.organizations.memberCounts()).get(organization.id) ?? 0,
@@ -212,9 +215,20 @@ const OrganizationSettingsRef = builder.objectRef<OrganizationSettings>("Organiz
       nullable: true,
       description: "null: the server's DEFAULT_TEMPERATURE",
     }),
+    auditRetentionDays: t.exposeInt("auditRetentionDays", {
+      nullable: true,
+      description: "Days audit entries are kept; null: the server's AUDIT_RETENTION_DAYS",
+    }),
+    serverAuditRetentionDays: t.int({
+      description: "The server's AUDIT_RETENTION_DAYS, which applies while auditRetentionDays is null",
+      resolve: (_settings, _args, context) => context.config.AUDIT_RETENTION_DAYS,
+    }),
     registrationOpen: t.exposeBoolean("registrationOpen", {
       description:
         "Whether people may register without an invitation (where the server allows it: ALLOW_REGISTRATION; the default organisation only)",
+    }),
+    timeZone: t.exposeString("timeZone", {
+      description: "IANA time zone; budget periods follow its calendar",
     }),
   }),
 });
@@ -224,6 +238,10 @@ const UpdateOrganizationSettingsInput = builder.inputType("UpdateOrganizationSet
     defaultModel: t.string({ description: "Empty: the server's", validate: z.string().max(200) }),
     defaultTemperature: t.float({ description: "null: the server's", validate: z.number().min(0).max(2) }),
     registrationOpen: t.boolean(),
+    timeZone: t.string({ description: "IANA name, e.g. Europe/Berlin", validate: z.string().max(64) }),
+    auditRetentionDays: t.int({
+      description: `Days audit entries are kept (${MIN_AUDIT_RETENTION_DAYS}–36500); null: the server's AUDIT_RETENTION_DAYS`,
+    }),
   }),
 });
 

@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
+import type { AuditEvent, AuditTrail } from "../audit/audit-trail.js";
+import { changesBetween } from "../audit/redaction.js";
 import type { AccessRevocations } from "../auth/access-revocations.js";
+import type { AccountDirectory } from "../auth/account-directory.js";
 import type { PasswordHasher } from "../auth/password-hasher.js";
 import { hashToken } from "../auth/tokens.js";
 import type { Viewer } from "../auth/viewer.js";
+import { runAs } from "../db/request-identity.js";
 import { isUuid } from "../db/uuid.js";
 import { AppError, BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { Prisma, type PrismaClient, type User } from "../generated/prisma/client.js";
@@ -28,6 +32,8 @@ export class PeopleService {
     private readonly prisma: PrismaClient,
     private readonly revocations: AccessRevocations,
     private readonly passwords: PasswordHasher,
+    private readonly accounts: AccountDirectory,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Filter for the people list: by name or e-mail; deleted people are never listed. */
@@ -66,19 +72,22 @@ export class PeopleService {
         { field: input.isActive === false ? "isActive" : "isAdmin" },
       );
     }
+    const deactivated = user.isActive && input.isActive === false;
+    const events = changeEvents(user, input);
     const updated = await this.guarded(() =>
-      this.prisma.user.update({
-        where: { id },
-        data: {
-          ...(input.isActive != null ? { isActive: input.isActive } : {}),
-          ...(input.isAdmin != null ? { isAdmin: input.isAdmin } : {}),
-        },
-      }),
+      this.audit.change(async (tx) => {
+        const changed = await tx.user.update({
+          where: { id },
+          data: {
+            ...(input.isActive != null ? { isActive: input.isActive } : {}),
+            ...(input.isAdmin != null ? { isAdmin: input.isAdmin } : {}),
+          },
+        });
+        if (deactivated) await tx.$executeRaw`select app_end_account_access(${id}::uuid, 'deactivated')`;
+        return changed;
+      }, events),
     );
-    if (user.isActive && input.isActive === false) {
-      await this.prisma.$executeRaw`select app_end_account_access(${id}::uuid, 'deactivated')`;
-      await this.announceEnded(id);
-    }
+    if (deactivated) await this.announceEnded(id);
     return updated;
   }
 
@@ -87,26 +96,36 @@ export class PeopleService {
    * `eraseData` also deletes their chats, assistants and templates and anonymises name and e-mail.
    */
   async remove(viewer: Viewer, id: string, eraseData: boolean): Promise<User> {
-    await this.find(viewer, id);
+    const user = await this.find(viewer, id);
     if (id === viewer.userId) throw new ConflictError("You cannot delete yourself");
     const anonymous = `deleted-${id.slice(0, 8)}`;
-    const [deleted] = await this.guarded(() =>
-      this.prisma.$transaction([
-        this.prisma.user.update({
-          where: { id },
-          data: {
-            isActive: false,
-            deletedAt: new Date(),
-            tokenVersion: { increment: 1 },
-            ...(eraseData
-              ? { username: anonymous, usernameKey: null, email: `${anonymous}-${id}@deleted.invalid` }
-              : {}),
-          },
-        }),
-        this.prisma.groupMember.deleteMany({ where: { userId: id } }),
-        this.prisma.$executeRaw`select app_end_account_access(${id}::uuid, 'deleted')`,
-        ...(eraseData ? [this.prisma.$executeRaw`select app_erase_account_data(${id}::uuid)`] : []),
-      ]),
+    const deleted = await this.guarded(() =>
+      this.audit.change(
+        async (tx) => {
+          const row = await tx.user.update({
+            where: { id },
+            data: {
+              isActive: false,
+              deletedAt: new Date(),
+              tokenVersion: { increment: 1 },
+              ...(eraseData
+                ? { username: anonymous, usernameKey: null, email: `${anonymous}-${id}@deleted.invalid` }
+                : {}),
+            },
+          });
+          await tx.groupMember.deleteMany({ where: { userId: id } });
+          await tx.$executeRaw`select app_end_account_access(${id}::uuid, 'deleted')`;
+          if (eraseData) await tx.$executeRaw`select app_erase_account_data(${id}::uuid)`;
+          return row;
+        },
+        {
+          action: "user.deleted",
+          reason: eraseData ? "data erased" : "data kept",
+          // The name it had (erasing it anonymises the row before the entry is written).
+          target: { type: "user", id, label: user.username },
+          changes: changesBetween({ isActive: user.isActive }, { isActive: false }),
+        },
+      ),
     );
     await this.announceEnded(id);
     return deleted;
@@ -118,25 +137,38 @@ export class PeopleService {
     if (!user.isActive) throw new ConflictError("Reactivate the account first");
     const token = randomBytes(32).toString("base64url");
     const expiresAt = new Date(Date.now() + RESET_LINK_TTL_MS);
-    await this.prisma.passwordReset.create({
-      data: {
-        orgId: viewer.orgId,
-        userId: id,
-        tokenHash: hashToken(token),
-        createdBy: viewer.userId,
-        expiresAt,
-      },
-    });
+    await this.audit.change(
+      (tx) =>
+        tx.passwordReset.create({
+          data: {
+            orgId: viewer.orgId,
+            userId: id,
+            tokenHash: hashToken(token),
+            createdBy: viewer.userId,
+            expiresAt,
+          },
+        }),
+      // Never the link: it is the person's password until used.
+      { action: "user.password_reset_issued", target: { type: "user", id } },
+    );
     return { url: `${appUrl.replace(/\/+$/, "")}/#reset=${token}`, expiresAt };
   }
 
   /** Redeems a reset link (no sign-in): the new password; every session, API key and other link of the account ended. */
   async resetPassword(token: string, newPassword: string): Promise<void> {
     const passwordHash = await this.passwords.hash(newPassword);
-    const rows = await this.prisma.$queryRaw<{ outcome: ResetOutcome; userId: string | null }[]>`
-      select outcome, user_id as "userId" from app_redeem_password_reset(${hashToken(token)}, ${passwordHash})`;
-    const { outcome, userId } = rows[0] ?? { outcome: "unknown", userId: null };
+    const { outcome, userId } = await this.redeem(hashToken(token), passwordHash);
     if (outcome !== "changed" || !userId) {
+      // Whose link it was is not known (the database names the account only when it changed).
+      await runAs(null, () =>
+        this.audit.record({
+          action: "auth.password_reset",
+          outcome: "failure",
+          reason: `link ${outcome}`,
+          orgId: null,
+          actor: { type: "anonymous" },
+        }),
+      );
       const messages: Record<Exclude<ResetOutcome, "changed">, string> = {
         unknown: "This link is not valid",
         used: "This link was used already; ask your admin for a new one",
@@ -149,6 +181,37 @@ export class PeopleService {
       });
     }
     await this.revocations.announce({ kind: "user", userId, sessions: true, apiKeys: true });
+  }
+
+  /**
+   * The new password and its auth.password_reset entry in one transaction, as nobody (whoever holds
+   * the link is not signed in as the account; maybe as someone else): the entry belongs to the
+   * account's organisation, and its actor is the account whose link it was.
+   */
+  private async redeem(tokenHash: string, passwordHash: string) {
+    return runAs(null, async () => {
+      const { result } = await this.audit.change(
+        async (tx) => {
+          const rows = await tx.$queryRaw<{ outcome: ResetOutcome; userId: string | null }[]>`
+            select outcome, user_id as "userId" from app_redeem_password_reset(${tokenHash}, ${passwordHash})`;
+          const result = rows[0] ?? { outcome: "unknown" as const, userId: null };
+          if (result.outcome !== "changed" || !result.userId) return { result, account: null };
+          const account = await this.accounts.identity(result.userId, tx);
+          if (!account) throw new Error("the account of a redeemed reset link is not there");
+          return { result, account };
+        },
+        ({ account }) =>
+          account && {
+            action: "auth.password_reset",
+            reason: "sessions, API keys and other reset links ended",
+            orgId: account.orgId,
+            actor: { type: "user", id: account.userId, userId: account.userId },
+            target: { type: "user", id: account.userId },
+          },
+      );
+      const redeemed = result;
+      return redeemed;
+    });
   }
 
   /** What the person still has open (answer streams) is closed on every replica. */
@@ -165,6 +228,31 @@ export class PeopleService {
       throw error;
     }
   }
+}
+
+/** The entries of an admin's change of a person: their role, their access (each its own action). */
+function changeEvents(
+  user: User,
+  input: { isActive?: boolean | null; isAdmin?: boolean | null },
+): AuditEvent[] {
+  const target = { type: "user", id: user.id };
+  const events: AuditEvent[] = [];
+  if (input.isAdmin != null && input.isAdmin !== user.isAdmin) {
+    events.push({
+      action: "user.updated",
+      target,
+      changes: changesBetween({ isAdmin: user.isAdmin }, { isAdmin: input.isAdmin }),
+    });
+  }
+  if (input.isActive != null && input.isActive !== user.isActive) {
+    events.push({
+      action: input.isActive ? "user.reactivated" : "user.deactivated",
+      reason: input.isActive ? null : "sessions and API keys ended",
+      target,
+      changes: changesBetween({ isActive: user.isActive }, { isActive: input.isActive }),
+    });
+  }
+  return events;
 }
 
 function isLastAdminRefusal(error: unknown): boolean {
@@ -191,7 +279,7 @@ export async function usageByUser(
   });
   return new Map(
     rows.map((row) => [
-      row.userId,
+      row.userId ?? "",
       { requests: row._count._all, costUsd: Math.round(Number(row._sum.estimatedCost ?? 0) * 1e6) / 1e6 },
     ]),
   );

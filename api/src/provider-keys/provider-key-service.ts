@@ -1,3 +1,5 @@
+import type { AuditEvent, AuditTrail } from "../audit/audit-trail.js";
+import { type AuditChanges, changesBetween, REDACTED } from "../audit/redaction.js";
 import type { Viewer } from "../auth/viewer.js";
 import { BadInputError } from "../errors/app-errors.js";
 import type { ProviderConnection as ConnectionRow, PrismaClient } from "../generated/prisma/client.js";
@@ -47,6 +49,7 @@ export class ProviderKeyService {
       providers: OrganizationProviders;
       keyRing: KeyRing;
       logger: Logger;
+      audit: AuditTrail;
       fetch?: typeof fetch;
     },
   ) {}
@@ -79,8 +82,10 @@ export class ProviderKeyService {
     input: { apiKey?: string | null; baseUrl?: string | null; deployments?: string[] | null },
   ): Promise<ProviderConnectionView> {
     assertOrganizationAdmin(viewer);
+    const row = await this.storedRow(viewer.orgId, provider);
+    const storedKey = this.storedKey(row);
     // No key given: the stored one stays (an admin changes the address without typing the key again).
-    const apiKey = input.apiKey?.trim() || (await this.storedKey(viewer.orgId, provider));
+    const apiKey = input.apiKey?.trim() || storedKey;
     const baseUrl = normalizedUrl(input.baseUrl, provider);
     const deployments = [...new Set((input.deployments ?? []).map((name) => name.trim()).filter(Boolean))];
     // A key pasted with a line break would only fail later, as an unusable request header.
@@ -99,19 +104,22 @@ export class ProviderKeyService {
     if (provider === "azure" && deployments.length === 0) {
       throw new BadInputError("Name at least one Azure deployment", { field: "deployments" });
     }
-    await this.deps.store.save(viewer.orgId, {
-      provider,
-      apiKey,
-      baseUrl,
-      deployments: provider === "azure" ? deployments : [],
+    const saved = { provider, apiKey, baseUrl, deployments: provider === "azure" ? deployments : [] };
+    await this.deps.audit.change((tx) => this.deps.store.save(viewer.orgId, saved, tx), {
+      action: "provider_key.set",
+      target: providerTarget(provider),
+      changes: keyChanges(row, storedKey, saved),
     });
     await this.deps.providers.changed(viewer.orgId);
     this.environmentTests.delete(testKey(viewer.orgId, provider));
     return this.connection(viewer, provider);
   }
 
-  private async storedKey(orgId: string, provider: ProviderId): Promise<string | null> {
-    const row = (await this.deps.store.rows(orgId)).find((candidate) => candidate.provider === provider);
+  private async storedRow(orgId: string, provider: ProviderId): Promise<ConnectionRow | null> {
+    return (await this.deps.store.rows(orgId)).find((candidate) => candidate.provider === provider) ?? null;
+  }
+
+  private storedKey(row: ConnectionRow | null): string | null {
     try {
       return row ? this.deps.store.decrypt(row).apiKey : null;
     } catch {
@@ -122,7 +130,10 @@ export class ProviderKeyService {
   /** Removes the stored key: the provider falls back to the environment's, if it has one. */
   async remove(viewer: Viewer, provider: ProviderId): Promise<ProviderConnectionView> {
     assertOrganizationAdmin(viewer);
-    await this.deps.store.remove(viewer.orgId, provider);
+    await this.deps.audit.change(
+      (tx) => this.deps.store.remove(viewer.orgId, provider, tx),
+      (removed) => (removed ? { action: "provider_key.deleted", target: providerTarget(provider) } : null),
+    );
     await this.deps.providers.changed(viewer.orgId);
     return this.connection(viewer, provider);
   }
@@ -140,10 +151,21 @@ export class ProviderKeyService {
     }
     const latencyMs = Math.round(performance.now() - started);
     const { sources } = await this.deps.providers.settingsFor(viewer.orgId);
+    const event: AuditEvent = {
+      action: "provider_key.tested",
+      outcome: result.ok ? "success" : "failure",
+      reason: result.error?.slice(0, 500) ?? null,
+      target: providerTarget(provider),
+    };
     if (sources[provider] === "DATABASE") {
-      await this.deps.store.recordTest(viewer.orgId, provider, result);
+      // The result is kept on the stored key's row: written with its entry.
+      await this.deps.audit.change(
+        (tx) => this.deps.store.recordTest(viewer.orgId, provider, result, tx),
+        event,
+      );
     } else {
       this.environmentTests.set(testKey(viewer.orgId, provider), { at: new Date(), ...result });
+      await this.deps.audit.record(event);
     }
     return { ...result, latencyMs, connection: await this.connection(viewer, provider) };
   }
@@ -202,6 +224,35 @@ export class ProviderKeyService {
 }
 
 const testKey = (orgId: string, provider: ProviderId) => `${orgId}:${provider}`;
+
+const providerTarget = (provider: ProviderId) => ({
+  type: "provider",
+  id: provider,
+  label: PROVIDER_NAMES[provider],
+});
+
+/**
+ * What setting a key changed: address and deployments before and after; of the key only that it
+ * changed (never the key, nor its hint).
+ */
+function keyChanges(
+  row: ConnectionRow | null,
+  storedKey: string | null,
+  saved: { apiKey: string | null; baseUrl: string | null; deployments: string[] },
+): AuditChanges | null {
+  const changes: AuditChanges = {
+    ...changesBetween(row ? { baseUrl: row.baseUrl, deployments: row.deployments } : null, {
+      baseUrl: saved.baseUrl,
+      deployments: saved.deployments,
+    }),
+  };
+  // A stored key this server cannot read is replaced (or dropped) by any save.
+  const hadKey = Boolean(row?.secretCiphertext);
+  if (saved.apiKey !== storedKey || (hadKey && storedKey === null)) {
+    changes.apiKey = { before: hadKey ? REDACTED : null, after: saved.apiKey ? REDACTED : null };
+  }
+  return Object.keys(changes).length > 0 ? changes : null;
+}
 
 /** How to reach `provider` with the settings in effect; null when it is not configured. */
 function requestFor(settings: ProviderSettings, provider: ProviderId) {

@@ -1,4 +1,4 @@
-import type { PrismaClient, ProviderConnection } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient, ProviderConnection } from "../generated/prisma/client.js";
 import type { ProviderId } from "../providers/types.js";
 import { type KeyRing, type SealedSecret, SecretUnreadableError } from "../security/secret-box.js";
 
@@ -65,12 +65,16 @@ export class ProviderKeyStore {
     };
   }
 
-  /** Stores (or replaces) the organisation's key for `provider`; the test result of an older key is cleared. */
+  /**
+   * Stores (or replaces) the organisation's key for `provider`; the test result of an older key is
+   * cleared. `db`: the transaction the change is audited in.
+   */
   async save(
     orgId: string,
     input: { provider: ProviderId; apiKey: string | null; baseUrl: string | null; deployments: string[] },
+    db: Prisma.TransactionClient = this.prisma,
   ): Promise<ProviderConnection> {
-    const existing = await this.prisma.providerConnection.findFirst({
+    const existing = await db.providerConnection.findFirst({
       where: { orgId, provider: input.provider },
       select: { id: true },
     });
@@ -91,17 +95,26 @@ export class ProviderKeyStore {
       updatedAt: new Date(),
     };
     return existing
-      ? this.prisma.providerConnection.update({ where: { id }, data })
-      : this.prisma.providerConnection.create({ data: { id, orgId, provider: input.provider, ...data } });
+      ? db.providerConnection.update({ where: { id }, data })
+      : db.providerConnection.create({ data: { id, orgId, provider: input.provider, ...data } });
   }
 
-  async remove(orgId: string, provider: ProviderId): Promise<boolean> {
-    const { count } = await this.prisma.providerConnection.deleteMany({ where: { orgId, provider } });
+  async remove(
+    orgId: string,
+    provider: ProviderId,
+    db: Prisma.TransactionClient = this.prisma,
+  ): Promise<boolean> {
+    const { count } = await db.providerConnection.deleteMany({ where: { orgId, provider } });
     return count > 0;
   }
 
-  async recordTest(orgId: string, provider: ProviderId, result: { ok: boolean; error: string | null }) {
-    await this.prisma.providerConnection.updateMany({
+  async recordTest(
+    orgId: string,
+    provider: ProviderId,
+    result: { ok: boolean; error: string | null },
+    db: Prisma.TransactionClient = this.prisma,
+  ) {
+    await db.providerConnection.updateMany({
       where: { orgId, provider },
       data: {
         lastTestedAt: new Date(),

@@ -12,9 +12,11 @@ import { useMetrics } from "../observability/metrics-plugin.js";
 import { yogaLogger } from "../observability/yoga-logger.js";
 import { PersistedOperations } from "../security/persisted-operations.js";
 import { securityPlugins } from "../security/security-plugins.js";
+import { useAuditDenials } from "./audit-denials.js";
 import { readBodyWithin } from "./body-limit.js";
 import { isSecure, ownOrigin } from "./client-address.js";
 import { refuseCrossSiteRequest } from "./cross-site.js";
+import { AUDIT_CSV_PATH, csvExports, USAGE_CSV_PATH } from "./csv-exports.js";
 import { createErrorMasker } from "./error-masking.js";
 import { createContextFactory } from "./graphql-context.js";
 import { useGraphQLSse } from "./graphql-sse.js";
@@ -85,6 +87,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     plugins: [
       useGraphQLSse("/graphql/stream", persisted, maskError),
       useRequestIdentity(),
+      useAuditDenials(logger),
       cookies.plugin,
       sseHeadersPlugin,
       useMetrics(metrics),
@@ -108,6 +111,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     allowedOrigins: config.CORS_ORIGINS,
     ownOrigin: (req: IncomingMessage) => ownOrigin(req, proxies),
   };
+  const exportCsv = csvExports({ config, database, logger, services, proxies });
   const notFound = (res: ServerResponse) => () => sendJson(res, 404, { error: "not found" });
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -128,6 +132,8 @@ export function createApp({ config, database, logger, services }: AppDependencie
       });
       return;
     }
+    // Bearer-authenticated only (no cookies), so another site cannot make a browser download them.
+    if (pathname === USAGE_CSV_PATH || pathname === AUDIT_CSV_PATH) return void exportCsv(req, res, pathname);
     if (pwa) return pwa(req, res, notFound(res));
     return notFound(res)();
   };

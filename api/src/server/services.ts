@@ -1,15 +1,22 @@
 import { ApiKeyService } from "../api-keys/api-key-service.js";
 import { type Assistants, createAssistants } from "../assistants/assistant-store.js";
+import { scheduleAuditRetention } from "../audit/audit-retention.js";
+import { AuditTrail } from "../audit/audit-trail.js";
 import { AccessRevocations } from "../auth/access-revocations.js";
 import { AccountDirectory } from "../auth/account-directory.js";
 import { PasswordHasher } from "../auth/password-hasher.js";
 import { AuthRateLimiter } from "../auth/rate-limit.js";
 import { AuthService } from "../auth/service.js";
 import { TokenSigner } from "../auth/tokens.js";
+import { BudgetAlertMailer } from "../budgets/budget-alert-mailer.js";
+import { BudgetGate } from "../budgets/budget-gate.js";
+import { BudgetService } from "../budgets/budget-service.js";
+import { scheduleBudgetSweep } from "../budgets/budget-sweeper.js";
 import { ChatService } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
 import { GroupService } from "../groups/group-service.js";
+import { createMailer } from "../mail/mailer.js";
 import { AnswerControl } from "../messages/answer-control.js";
 import { AnswerGenerator } from "../messages/answer-generator.js";
 import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "../messages/answer-lease.js";
@@ -20,6 +27,7 @@ import { TitleGenerator } from "../messages/title-generator.js";
 import { ModelAccess } from "../models/model-access.js";
 import { ModelConfigService } from "../models/model-config-service.js";
 import { OrganizationModelSettings } from "../models/organization-model-settings.js";
+import { NotificationService } from "../notifications/notification-service.js";
 import type { Logger } from "../observability/logger.js";
 import { InvitationService } from "../organizations/invitation-service.js";
 import { OrganizationService } from "../organizations/organization-service.js";
@@ -58,6 +66,8 @@ export interface ServiceDependencies {
 }
 
 export interface Services {
+  /** The audit log's writer: entries in the transaction of the change they record. */
+  audit: AuditTrail;
   auth: AuthService;
   /** Ended sessions and keys, announced to every replica (their open streams are closed). */
   accessRevocations: AccessRevocations;
@@ -71,6 +81,12 @@ export interface Services {
   providerKeys: ProviderKeyService;
   people: PeopleService;
   groups: GroupService;
+  budgets: BudgetService;
+  /** Admits provider calls against the budgets that apply (reserve, clamp, refuse). */
+  budgetGate: BudgetGate;
+  notifications: NotificationService;
+  /** Mails budget alerts (SMTP_URL); null without mail. */
+  budgetAlertMails: BudgetAlertMailer | null;
   organizationSettings: OrganizationSettingsService;
   bus: AnswerStreamBus;
   broadcast: ReplicaBroadcast;
@@ -104,10 +120,17 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     windowSeconds: config.AUTH_RATE_LIMIT_WINDOW_SECONDS,
   });
   const passwords = new PasswordHasher();
+  const audit = new AuditTrail(prisma, {
+    enabled: config.AUDIT_LOG_ENABLED,
+    forward: config.AUDIT_LOG_STDOUT
+      ? (entry) => process.stdout.write(`${JSON.stringify({ audit: entry })}\n`)
+      : undefined,
+  });
+  const auditRetention = scheduleAuditRetention(prisma, logger, config.AUDIT_RETENTION_DAYS);
   const broadcast = createBroadcast(config, logger);
   const accessRevocations = new AccessRevocations(broadcast, logger);
   const accounts = new AccountDirectory(prisma);
-  const auth = new AuthService(prisma, accounts, signer, limiter, passwords, accessRevocations, {
+  const auth = new AuthService(prisma, accounts, signer, limiter, passwords, accessRevocations, audit, {
     allowRegistration: config.ALLOW_REGISTRATION,
     reuseGraceSeconds: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
   });
@@ -123,6 +146,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     providers,
     keyRing: deps.keyRing,
     logger,
+    audit,
     fetch: deps.providerFetch,
   });
   const bus = createBus(config, logger);
@@ -133,7 +157,15 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     redisUrl: config.REDIS_URL,
     onRedisError: (error) => logger.warn({ err: error }, "Redis connection error (rate limits)"),
   });
+  const budgetGate = new BudgetGate({ prisma, models: modelAccess, audit, logger });
+  const budgetSweep = scheduleBudgetSweep(prisma, logger);
+  const mailer = createMailer(config.smtp);
+  const budgetAlertMails = mailer
+    ? new BudgetAlertMailer({ prisma, mailer, logger, appUrl: config.PUBLIC_APP_URL ?? null })
+    : null;
+  budgetAlertMails?.start();
   const generator = new AnswerGenerator({
+    budgets: budgetGate,
     prisma,
     models: modelAccess,
     bus,
@@ -167,13 +199,23 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     logger,
     titleModel: config.TITLE_MODEL,
     providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
+    budgets: budgetGate,
   });
-  const chats = new ChatService(prisma, control, modelAccess);
-  const starter = new AnswerStarter({ prisma, models: modelAccess, generator, bus, titles, logger });
-  const messages = new MessageService({ prisma, chats, generator, starter, control });
+  const chats = new ChatService(prisma, control, modelAccess, audit);
+  const starter = new AnswerStarter({
+    prisma,
+    models: modelAccess,
+    generator,
+    bus,
+    titles,
+    logger,
+    budgets: budgetGate,
+  });
+  const messages = new MessageService({ prisma, chats, generator, starter, control, budgets: budgetGate });
   // Every replica listens to its topics (stop requests) before it takes work.
   await broadcast.ready();
   return {
+    audit,
     auth,
     passwords,
     signer,
@@ -184,11 +226,16 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
       access: modelAccess,
       settings: modelSettings,
       providerKeys,
+      audit,
     }),
     providerKeys,
-    people: new PeopleService(prisma, accessRevocations, passwords),
-    groups: new GroupService(prisma, modelSettings),
-    organizationSettings: new OrganizationSettingsService(prisma, modelAccess, modelSettings),
+    people: new PeopleService(prisma, accessRevocations, passwords, accounts, audit),
+    groups: new GroupService(prisma, modelSettings, audit),
+    budgets: new BudgetService({ prisma, models: modelAccess, audit }),
+    budgetGate,
+    notifications: new NotificationService(prisma),
+    budgetAlertMails,
+    organizationSettings: new OrganizationSettingsService(prisma, modelAccess, modelSettings, audit),
     bus,
     broadcast,
     generator,
@@ -196,15 +243,18 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     chats,
     messages,
     titles,
-    assistants: createAssistants(prisma),
-    templates: createTemplates(prisma),
-    apiKeys: new ApiKeyService(prisma, accounts, accessRevocations),
+    assistants: createAssistants(prisma, audit),
+    templates: createTemplates(prisma, audit),
+    apiKeys: new ApiKeyService(prisma, accounts, accessRevocations, audit),
     accounts,
-    organizations: new OrganizationService(prisma, accessRevocations),
-    invitations: new InvitationService(prisma, accounts, { ttlDays: config.INVITATION_TTL_DAYS }),
+    organizations: new OrganizationService(prisma, accessRevocations, audit),
+    invitations: new InvitationService(prisma, accounts, audit, { ttlDays: config.INVITATION_TTL_DAYS }),
     accessRevocations,
     rateLimiters,
     close: async () => {
+      auditRetention.stop();
+      budgetSweep.stop();
+      budgetAlertMails?.stop();
       recovery.stop();
       generator.close();
       await bus.close();

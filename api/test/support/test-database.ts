@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database.js";
+import { PGLITE_EXTENSIONS } from "../../src/db/pglite-extensions.js";
 import { identityPGlite } from "../../src/db/session-identity.js";
 import { pgClientExecutor, pgliteExecutor, type SqlExecutor } from "../../src/db/sql-executor.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
@@ -38,7 +39,7 @@ export interface RawTestDatabase {
 /** An EMPTY database (no migrations), for migration tests. */
 export async function createEmptyRawDatabase(): Promise<RawTestDatabase> {
   if (testDbKind() === "pglite") {
-    const pglite = await PGlite.create();
+    const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
     return { kind: "pglite", sql: pgliteExecutor(pglite), url: null, pglite, close: () => pglite.close() };
   }
   const name = uniqueName("empty");
@@ -68,7 +69,7 @@ export type TestDatabase = Database & { url: string | null; pglite: PGlite | nul
 export async function createMigratedDatabase(): Promise<TestDatabase> {
   if (testDbKind() === "pglite") {
     const snapshot = await readFile(inject("pgliteSnapshot"));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([snapshot]), extensions: PGLITE_EXTENSIONS });
     const database = await openDatabase({ pglite });
     // The one PGlite session is shared with the API's client: the owner takes it in turn, as the owner.
     const owner = new PrismaClient({ adapter: new PrismaPGlite(identityPGlite(pglite, () => "owner")) });

@@ -4,12 +4,16 @@ import { session } from "../auth/session";
 import { t } from "../i18n/i18n";
 import { mayAdminister } from "../organizations/access";
 import "./admin.css";
+import "./i18n/admin-strings";
 
 const sections = [
   { href: "/admin/people", label: "admin.people.title" },
   { href: "/admin/groups", label: "admin.groups.title" },
   { href: "/admin/models", label: "admin.models.title" },
   { href: "/admin/providers", label: "admin.providers.title" },
+  { href: "/admin/budgets", label: "admin.budgets.title" },
+  { href: "/admin/analytics", label: "admin.analytics.title" },
+  { href: "/admin/audit", label: "admin.audit.title" },
   { href: "/admin/settings", label: "admin.settings.tab" },
 ] as const;
 

@@ -1,5 +1,5 @@
 import { createQuery } from "@urql/solid";
-import { ActiveApiKeysQuery } from "./documents";
+import { ActiveApiKeysQuery } from "./operations";
 
 /** How many active API keys the signed-in user has, fresh from the server; undefined until known. */
 export function createActiveApiKeyCount() {

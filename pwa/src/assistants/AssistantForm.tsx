@@ -7,7 +7,7 @@ import { t } from "../i18n/i18n";
 import { createModels } from "../models/models";
 import { Form, FormActions, formText } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { CreateAssistantMutation, UpdateAssistantMutation } from "./documents";
+import { CreateAssistantMutation, UpdateAssistantMutation } from "./operations";
 
 /** Create or edit an assistant; "global" only for admins. */
 export function AssistantForm(props: {

@@ -3,7 +3,7 @@ import type { JSX } from "solid-js";
 import { t } from "../i18n/i18n";
 import { ManagerPage } from "../ui/ManagerPage";
 import { AssistantForm } from "./AssistantForm";
-import { AssistantsQuery, DeleteAssistantMutation } from "./documents";
+import { AssistantsQuery, DeleteAssistantMutation } from "./operations";
 
 /** The user's own and the company-wide assistants. Loaded lazily. */
 export default function AssistantManager(): JSX.Element {

@@ -3,7 +3,7 @@ import { createQuery } from "@urql/solid";
 import { For, type JSX, Show } from "solid-js";
 import type { AssistantFieldsFragment } from "../gql/graphql";
 import { t } from "../i18n/i18n";
-import { AssistantsQuery } from "./documents";
+import { AssistantsQuery } from "./operations";
 
 export type AssistantChoice = Pick<AssistantFieldsFragment, "id" | "name" | "model" | "temperature">;
 

@@ -5,8 +5,8 @@ import { describeError, fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { LoginMutation, RegisterMutation } from "./documents";
 import { createInvitation, forgetInvitationInUrl, watchInvitationToken } from "./invitation-link";
+import { LoginMutation, RegisterMutation } from "./operations";
 import { session } from "./session";
 import { readSignedOutEverywhere, readSignOutReason } from "./sign-out-reason";
 

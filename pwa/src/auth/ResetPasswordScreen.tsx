@@ -4,7 +4,7 @@ import { describeError, fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { ResetPasswordMutation } from "./documents";
+import { ResetPasswordMutation } from "./operations";
 
 const reasons = ["unknown", "used", "expired", "inactive"] as const;
 type Reason = (typeof reasons)[number];

@@ -2,8 +2,8 @@ import { createQuery } from "@urql/solid";
 import type { Accessor } from "solid-js";
 import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
-import { InvitationPreviewQuery } from "./documents";
 import { forgetTokenInUrl, tokenInUrl, watchTokenInUrl } from "./link-token";
+import { InvitationPreviewQuery } from "./operations";
 
 // An invitation link is the app's address with `#invitation=<token>` (link-token.ts).
 const PARAMETER = "invitation";

@@ -2,7 +2,7 @@ import { createSignal } from "solid-js";
 import { firstErrorCode, type GraphQLResponse, postGraphQL } from "../graphql/post";
 import { createPageLocks, deviceLocks, type Locks, type TabChannel, tabChannel } from "../ui/cross-tab";
 import { readJson, removeKey, writeJson } from "../ui/storage";
-import { RefreshSessionMutation } from "./documents";
+import { RefreshSessionMutation } from "./operations";
 
 // The signed-in session. The refresh token is an httpOnly cookie the server sets (and rotates on every
 // use). The access token is kept for this tab only (sessionStorage), so a reload goes on with it instead

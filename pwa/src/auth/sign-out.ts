@@ -1,7 +1,7 @@
 import type { ApiKeyOutcome } from "../api-keys/api-key-outcome";
 import { client } from "../graphql/client";
 import { errorCode } from "../graphql/errors";
-import { LogoutEverywhereMutation, LogoutMutation } from "./documents";
+import { LogoutEverywhereMutation, LogoutMutation } from "./operations";
 import { session } from "./session";
 import { rememberSignedOutEverywhere } from "./sign-out-reason";
 

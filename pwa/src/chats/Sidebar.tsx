@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../ui/Dialog";
 import { Icon } from "../ui/icons";
 import { UsageWidget } from "../usage/UsageWidget";
 import { ChatListItem, type ChatSummary } from "./ChatListItem";
-import { ChatListQuery, DeleteChatMutation, UpdateChatMutation } from "./documents";
+import { ChatListQuery, DeleteChatMutation, UpdateChatMutation } from "./operations";
 
 const PAGE = 50;
 
@@ -17,6 +17,7 @@ const everyone = (_user: SessionUser | null) => true;
 const pages = [
   { href: "/assistants", icon: "assistant", label: "nav.assistants", shownTo: everyone },
   { href: "/templates", icon: "template", label: "nav.templates", shownTo: everyone },
+  { href: "/usage", icon: "usage", label: "nav.myUsage", shownTo: everyone },
   { href: "/invitations", icon: "invite", label: "nav.invitations", shownTo: mayInvite },
   {
     href: "/organizations",

@@ -1,9 +1,9 @@
 import { Client, fetchExchange } from "@urql/core";
 import type { SerializedEntries, StorageAdapter } from "@urql/exchange-graphcache";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ModelConfigsQuery, UpdateModelConfigMutation } from "../admin/models/documents";
-import { AdminUsersQuery, ResetUserPasswordMutation } from "../admin/people/documents";
-import { CreateInvitationMutation } from "../organizations/documents";
+import { ModelConfigsQuery, UpdateModelConfigMutation } from "../admin/models/operations";
+import { AdminUsersQuery, ResetUserPasswordMutation } from "../admin/people/operations";
+import { CreateInvitationMutation } from "../organizations/operations";
 import { createCacheExchange } from "./cache";
 
 /** A device storage that remembers everything written to it. */

@@ -33,6 +33,16 @@ const embeddedTypes = [
   "ModelPrice",
   "PasswordResetLink",
   "ProviderTestResult",
+  "UsageReport",
+  "UsageRow",
+  "UsageDimension",
+  "OrganizationStats",
+  "QueryAuditLogConnection",
+  "QueryAuditLogConnectionEdge",
+  "AuditActor",
+  "AuditTarget",
+  "AuditVerification",
+  "AuditBrokenLink",
 ];
 
 // Administration: types keyed by something else than an id.
@@ -90,6 +100,7 @@ export function createCacheExchange(storage: StorageAdapter): Exchange {
         deleteTemplate: invalidateEntity("Template"),
         createOrganization: (_result, _args, cache) => invalidateQueryField(cache, "organizations"),
         createInvitation: (_result, _args, cache) => invalidateQueryField(cache, "invitations"),
+        markNotificationsRead: (_result, _args, cache) => invalidateQueryField(cache, "notifications"),
         ...administrationUpdates,
       },
     },
@@ -101,6 +112,8 @@ type MutationUpdate = (result: Data, args: Record<string, unknown>, cache: Cache
 // What an admin's change makes stale beyond the entity it returns. The member-facing `models` list (the
 // admin's own picker) follows every change to models, providers and the default.
 const modelLists = ["modelConfigs", "models", "organizationSettings"] as const;
+// The admin's own budgets may be among those that apply to them.
+const budgetLists = ["budgets", "myBudgets"] as const;
 const administrationUpdates: Record<string, MutationUpdate> = {
   // A deleted person is never listed, and leaves their groups. (A deactivated one stays in the list in
   // front of the admin, marked, until it is loaded again.)
@@ -118,7 +131,15 @@ const administrationUpdates: Record<string, MutationUpdate> = {
   syncProviderModels: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
   setProviderKey: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
   deleteProviderKey: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
-  updateOrganizationSettings: (_result, _args, cache) => invalidateQueryFields(cache, modelLists),
+  // The time zone moves the budgets' periods.
+  updateOrganizationSettings: (_result, _args, cache) =>
+    invalidateQueryFields(cache, [...modelLists, ...budgetLists]),
+  createBudget: (_result, _args, cache) => invalidateQueryFields(cache, budgetLists),
+  updateBudget: (_result, _args, cache) => invalidateQueryFields(cache, budgetLists),
+  deleteBudget: (_result, args, cache) => {
+    cache.invalidate({ __typename: "Budget", id: String(args.id) });
+    invalidateQueryFields(cache, budgetLists);
+  },
 };
 
 /** The people whose groups changed. */

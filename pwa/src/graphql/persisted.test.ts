@@ -1,6 +1,6 @@
 import { createRequest, makeOperation } from "@urql/core";
 import { describe, expect, it } from "vitest";
-import { SendMessageMutation } from "../messages/documents";
+import { SendMessageMutation } from "../messages/operations";
 import { withPersistedHash } from "./persisted";
 
 describe("persisted operations", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { MessageStreamSubscription } from "../messages/documents";
+import { MessageStreamSubscription } from "../messages/operations";
 import { createSseSubscriber } from "./sse-subscription";
 
 /** A server's event stream that the test writes into, served to graphql-sse's real client. */

@@ -3,6 +3,8 @@ import { render, screen } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import apiErrors from "../../../api/src/errors/app-errors.ts?raw";
 import providerTypes from "../../../api/src/providers/types.ts?raw";
+import { adminDe } from "../admin/i18n/de";
+import { adminEn } from "../admin/i18n/en";
 import { updatePreferences } from "../settings/preferences";
 import { de } from "./de";
 import { en } from "./en";
@@ -32,8 +34,8 @@ describe("i18n", () => {
   });
 
   it("has a German text for every English one, and none left empty", () => {
-    const english = flatten(en) as Record<string, unknown>;
-    const german = flatten(de) as Record<string, unknown>;
+    const english = flatten({ ...en, admin: adminEn }) as Record<string, unknown>;
+    const german = flatten({ ...de, admin: adminDe }) as Record<string, unknown>;
     expect(Object.keys(german).sort()).toEqual(Object.keys(english).sort());
     for (const [key, value] of Object.entries(german)) {
       if (typeof value === "string") expect(value.trim(), key).not.toBe("");

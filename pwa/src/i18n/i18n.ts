@@ -1,12 +1,24 @@
-import { flatten, resolveTemplate, translator } from "@solid-primitives/i18n";
+import { type Flatten, flatten, resolveTemplate, translator } from "@solid-primitives/i18n";
 import { createMemo, createRoot } from "solid-js";
+import type { AdminDictionary } from "../admin/i18n/en";
 import { type LanguagePreference, preferences } from "../settings/preferences";
 import { de } from "./de";
-import { en } from "./en";
+import { type Dictionary, en } from "./en";
 
 export type Locale = "en" | "de";
 
-const dictionaries = { en: flatten(en), de: flatten(de) };
+/** Every string, the administration's included (typed here, present once addAdminStrings ran). */
+type AllStrings = Flatten<Dictionary & { admin: AdminDictionary }>;
+
+// The administration's strings (a third of them) come with its lazy code: see addAdminStrings.
+const dictionaries = { en: flatten(en), de: flatten(de) } as Record<Locale, AllStrings>;
+
+/** Adds the administration's strings; its module calls this as it loads, before any of it renders. */
+export function addAdminStrings(strings: Record<Locale, AdminDictionary>): void {
+  for (const language of ["en", "de"] as const) {
+    Object.assign(dictionaries[language], flatten({ admin: strings[language] }));
+  }
+}
 
 /** The explicit choice wins; otherwise the browser's first German or English language; otherwise English. */
 export function pickLocale(preference: LanguagePreference, browserLanguages: readonly string[]): Locale {

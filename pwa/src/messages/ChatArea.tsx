@@ -12,14 +12,17 @@ import {
   Show,
   Switch,
 } from "solid-js";
+import { budgetRefusalText } from "../budgets/budget-state";
+import { MyBudgetsQuery } from "../budgets/operations";
 import { chatTitle } from "../chats/chat-title";
-import { UpdateChatMutation } from "../chats/documents";
+import { UpdateChatMutation } from "../chats/operations";
 import { describeCode, errorCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { ModelSettings } from "../models/ModelSettings";
 import { createModels } from "../models/models";
 import { ConversationList } from "./ConversationList";
 import {
+  type ChatActionError,
   editLastMessage,
   hiddenMessages,
   isChatChanging,
@@ -33,9 +36,9 @@ import {
   streams,
 } from "./chat-actions";
 import { lastMessageOf, mergeConversation } from "./conversation";
-import { ChatQuery } from "./documents";
 import { MessageInput } from "./MessageInput";
 import { createOlderPages } from "./older-pages";
+import { ChatQuery } from "./operations";
 import { StreamAnnouncer } from "./StreamAnnouncer";
 import { createScrollAnchor } from "./scroll-anchor";
 
@@ -82,7 +85,17 @@ export function ChatArea(): JSX.Element {
     ),
   );
   const [, updateChat] = createMutation(UpdateChatMutation);
-  const [actionError, setActionError] = createSignal<string>();
+  const [actionError, setActionError] = createSignal<ChatActionError>();
+  // Shared with the sidebar's widget: the organisation's time zone, for when a budget resets.
+  const [budgets] = createQuery({ query: MyBudgetsQuery });
+  const actionErrorText = (error: ChatActionError) =>
+    error.budget
+      ? budgetRefusalText(error.budget, budgets.data?.me.organization.timeZone)
+      : describeCode(error.code);
+  let mounted = true;
+  onCleanup(() => {
+    mounted = false;
+  });
   let scroller: HTMLDivElement | undefined;
   const anchor = createScrollAnchor(() => scroller, ":scope > article.message");
 
@@ -121,7 +134,12 @@ export function ChatArea(): JSX.Element {
     ),
   );
 
-  const run = async (action: Promise<string | undefined>) => setActionError(await action);
+  /** Whether it happened; if not, why is shown. */
+  const run = async (action: Promise<ChatActionError | undefined>) => {
+    const error = await action;
+    setActionError(error);
+    return error === undefined;
+  };
   const stopStreaming = () => {
     for (const [messageId, state] of Object.entries(streams.streams)) {
       if (state.chatId === chatId() && state.status === "STREAMING") void stopAnswer(messageId);
@@ -219,16 +237,16 @@ export function ChatArea(): JSX.Element {
                     lastAssistantId={lastAssistant()?.id}
                     busy={busy()}
                     onRegenerate={(message) => void run(regenerateAnswer(message))}
-                    onEdit={(message, content) =>
-                      void run(editLastMessage(message, lastAssistant(), content))
-                    }
+                    onEdit={(message, content) => run(editLastMessage(message, lastAssistant(), content))}
                   />
                 </div>
               </div>
               <Show when={actionError()}>
-                <p class="alert chat-error" role="alert">
-                  {describeCode(actionError() ?? "UNKNOWN")}
-                </p>
+                {(error) => (
+                  <p class="alert chat-error" role="alert" data-code={error().code}>
+                    {actionErrorText(error())}
+                  </p>
+                )}
               </Show>
               <StreamAnnouncer chatId={chatId()} />
               <MessageInput
@@ -236,14 +254,21 @@ export function ChatArea(): JSX.Element {
                 onStop={stopStreaming}
                 onSend={async (content) => {
                   anchor.pinToEnd();
-                  const refused = await sendChatMessage({
-                    chatId: current().id,
-                    content,
-                    model: current().model,
-                    temperature: current().temperature,
-                  });
-                  setActionError(refused);
-                  return refused === undefined;
+                  setActionError(undefined);
+                  const sentIn = current().id;
+                  // A budget that refuses it at once gives the text back to this composer — while it
+                  // is still this chat's; otherwise the message stays in the outbox, held.
+                  return run(
+                    sendChatMessage(
+                      {
+                        chatId: sentIn,
+                        content,
+                        model: current().model,
+                        temperature: current().temperature,
+                      },
+                      () => mounted && chatId() === sentIn,
+                    ),
+                  );
                 }}
               />
             </>

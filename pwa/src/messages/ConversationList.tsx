@@ -15,7 +15,8 @@ export function ConversationList(props: {
   lastAssistantId?: string;
   busy: boolean;
   onRegenerate: (message: ChatMessage) => void;
-  onEdit: (message: ChatMessage, content: string) => void;
+  /** Answers whether the edit was taken; if not, the edited text comes back into its form. */
+  onEdit: (message: ChatMessage, content: string) => Promise<boolean>;
 }): JSX.Element {
   const entries = createKeyedList(
     () => props.shown,

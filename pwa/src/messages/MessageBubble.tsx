@@ -76,9 +76,12 @@ export function MessageBubble(props: {
   busy: boolean;
   onStop: () => void;
   onRegenerate: () => void;
-  onEdit: (content: string) => void;
+  /** Answers whether the edit was taken; if not (e.g. a budget is used up), the form opens again with it. */
+  onEdit: (content: string) => Promise<boolean>;
 }): JSX.Element {
-  const [editing, setEditing] = createSignal(false);
+  // The text being edited; null while not editing.
+  const [editDraft, setEditDraft] = createSignal<string | null>(null);
+  const editing = () => editDraft() !== null;
   const text = () => props.stream?.text ?? props.message.content;
   const status = () => props.stream?.status ?? props.message.status;
   const isUser = props.message.role === "USER";
@@ -97,6 +100,13 @@ export function MessageBubble(props: {
             <div class="message-body">
               <AnswerText text={text()} streaming={status() === "STREAMING"} />
             </div>
+            <Show when={props.message.budgetFallbackFrom}>
+              {(from) => (
+                <p class="message-status metadata budget-fallback">
+                  {t("budgets.fallback", { model: props.message.model ?? "", from: from() })}
+                </p>
+              )}
+            </Show>
             <Show when={status() !== "COMPLETE"}>
               <StatusLine status={status()} error={props.stream?.error ?? props.message.error} />
             </Show>
@@ -119,17 +129,23 @@ export function MessageBubble(props: {
           }
         >
           <EditMessageForm
-            initial={props.message.content}
-            onCancel={() => setEditing(false)}
+            initial={editDraft() ?? props.message.content}
+            onCancel={() => setEditDraft(null)}
             onSave={(content) => {
-              setEditing(false);
-              props.onEdit(content);
+              setEditDraft(null);
+              void props.onEdit(content).then((taken) => {
+                if (!taken) setEditDraft(content);
+              });
             }}
           />
         </Show>
         <Show when={props.isLastUser && !props.busy && !editing()}>
           <div class="message-actions">
-            <IconButton icon="edit" label={t("chat.editLast")} onClick={() => setEditing(true)} />
+            <IconButton
+              icon="edit"
+              label={t("chat.editLast")}
+              onClick={() => setEditDraft(props.message.content)}
+            />
           </div>
         </Show>
       </Show>

@@ -7,7 +7,10 @@ const MAX_HEIGHT_PX = 200;
 
 /** The composer: Enter sends, Shift+Enter breaks the line; "stop" replaces "send" while an answer streams. */
 export function MessageInput(props: {
-  /** May answer `false` (later) when the message could not be taken; the draft then comes back. */
+  /**
+   * May answer `false` (later) when the message could not be taken; the draft then comes back, before
+   * whatever was typed since.
+   */
   onSend: (content: string) => Promise<boolean> | undefined;
   onStop: () => void;
   streaming: boolean;
@@ -26,7 +29,9 @@ export function MessageInput(props: {
     const taken = props.onSend(content);
     setDraft("");
     void taken?.then((ok) => {
-      if (!ok && draft() === "") setDraft(content);
+      if (ok) return;
+      setDraft(draft() === "" ? content : `${content}\n\n${draft()}`);
+      queueMicrotask(fitHeight);
     });
     queueMicrotask(fitHeight);
   };

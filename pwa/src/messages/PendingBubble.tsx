@@ -1,7 +1,15 @@
 import { type JSX, Match, Switch } from "solid-js";
+import { budgetRefusalFrom, budgetRefusalText } from "../budgets/budget-state";
 import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import type { OutboxItem } from "../offline/outbox";
+
+/** Why a refused message was not sent; held (with its text) when a budget is used up. */
+function refusalText(item: OutboxItem): string {
+  const budget = budgetRefusalFrom(item.errorDetails);
+  if (budget) return t("budgets.held", { reason: budgetRefusalText(budget) });
+  return t("chat.sendFailed", { reason: describeCode(item.error ?? "UNKNOWN") });
+}
 
 /** A message still in the outbox. */
 export function PendingBubble(props: {
@@ -10,7 +18,11 @@ export function PendingBubble(props: {
   onDiscard: () => void;
 }): JSX.Element {
   return (
-    <article class="message message--user message--pending" data-state={props.item.state}>
+    <article
+      class="message message--user message--pending"
+      data-state={props.item.state}
+      data-error={props.item.error}
+    >
       <h3 class="visually-hidden">{t("chat.you")}</h3>
       <div class="message-body">
         <p class="plain-text">{props.item.content}</p>
@@ -22,9 +34,7 @@ export function PendingBubble(props: {
           </Match>
           <Match when={props.item.state === "sending"}>{t("chat.sending")}</Match>
           <Match when={props.item.state === "failed"}>
-            <span role="alert">
-              {t("chat.sendFailed", { reason: describeCode(props.item.error ?? "UNKNOWN") })}
-            </span>
+            <span role="alert">{refusalText(props.item)}</span>
             <button type="button" class="button button--small" onClick={() => props.onRetry()}>
               {t("common.retry")}
             </button>

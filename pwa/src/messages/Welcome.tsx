@@ -1,6 +1,7 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, type JSX, Show } from "solid-js";
+import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 import { type AssistantChoice, AssistantSelector } from "../assistants/AssistantSelector";
+import { budgetRefusalText } from "../budgets/budget-state";
 import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { DEFAULT_TEMPERATURE, ModelSettings } from "../models/ModelSettings";
@@ -17,6 +18,10 @@ export function Welcome(): JSX.Element {
   const [temperature, setTemperature] = createSignal(DEFAULT_TEMPERATURE);
   const [assistant, setAssistant] = createSignal<AssistantChoice | null>(null);
   const [error, setError] = createSignal("");
+  let mounted = true;
+  onCleanup(() => {
+    mounted = false;
+  });
 
   const chosenModel = () => model() ?? models.defaultModel()?.id ?? null;
 
@@ -30,7 +35,8 @@ export function Welcome(): JSX.Element {
    * The chat gets its id here, and it and its first message go out through the outbox, online or not:
    * creating a chat under an id is idempotent, so a response lost on the way (the outbox tries again)
    * never leaves an empty chat behind — and when the device refuses to keep the message, nothing is
-   * created and the text stays in the composer.
+   * created and the text stays in the composer. The chat opens once the first delivery answered (or
+   * failed for want of a network): a budget that refuses it gives the text back here.
    */
   const start = async (content: string): Promise<boolean> => {
     const settings = {
@@ -39,8 +45,10 @@ export function Welcome(): JSX.Element {
       assistantId: assistant()?.id ?? null,
     };
     const chatId = crypto.randomUUID();
-    const refused = await sendChatMessage({ chatId, content, ...settings, newChat: settings });
-    setError(refused ? describeCode(refused) : "");
+    const refused = await sendChatMessage({ chatId, content, ...settings, newChat: settings }, () => mounted);
+    setError(
+      refused ? (refused.budget ? budgetRefusalText(refused.budget) : describeCode(refused.code)) : "",
+    );
     if (refused) return false;
     navigate(`/chats/${chatId}`);
     return true;

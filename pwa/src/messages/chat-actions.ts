@@ -2,9 +2,12 @@ import type { CombinedError } from "@urql/core";
 import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import { session } from "../auth/session";
-import { CreateChatMutation } from "../chats/documents";
+import { type BudgetRefusal, budgetRefusalFrom, budgetRefusalOf } from "../budgets/budget-state";
+import { MyBudgetsQuery } from "../budgets/operations";
+import { CreateChatMutation } from "../chats/operations";
 import { client, subscribe } from "../graphql/client";
 import { errorCode, isNetworkFailure } from "../graphql/errors";
+import { refreshNotifications } from "../notifications/notification-poll";
 import {
   createOutbox,
   type NewOutboxItem,
@@ -16,7 +19,7 @@ import { openOutboxStore } from "../offline/outbox-store";
 import { deviceLocks, tabChannel } from "../ui/cross-tab";
 import { startOfMonth } from "../ui/format";
 import { whenIdle } from "../ui/when-idle";
-import { UsageQuery } from "../usage/documents";
+import { UsageQuery } from "../usage/operations";
 import type { ChatMessage } from "./conversation";
 import {
   ChatQuery,
@@ -25,10 +28,20 @@ import {
   RegenerateMessageMutation,
   SendMessageMutation,
   StopGenerationMutation,
-} from "./documents";
+} from "./operations";
 import { createStreamStore } from "./streams";
 
 // What a chat does: send (through the outbox), stream answers, stop, regenerate, edit.
+
+/** Why a chat action did not happen: an error code, and for BUDGET_EXCEEDED which budget and until when. */
+export interface ChatActionError {
+  code: string;
+  budget?: BudgetRefusal;
+}
+
+function actionError(error: CombinedError | undefined): ChatActionError {
+  return { code: errorCode(error) ?? "UNKNOWN", budget: budgetRefusalOf(error) };
+}
 
 /** The newest page, what a chat opens with: enough to fill a tall screen, small enough to render at once. */
 export const MESSAGE_PAGE_SIZE = 16;
@@ -36,6 +49,8 @@ export const MESSAGE_PAGE_SIZE = 16;
 export const OLDER_PAGE_SIZE = 40;
 const PREFETCHED_RECENT_CHATS = 3;
 const TITLE_DELAY_MS = 3_000;
+/** How long a composer waits to hear how its message's first delivery went; then it stays in the outbox. */
+const TAKE_BACK_MS = 10_000;
 /** How long a queued message waits for the previous answer of its chat before it is sent anyway. */
 const PREVIOUS_ANSWER_WAIT_MS = 60_000;
 
@@ -119,6 +134,9 @@ export const streams = createStreamStore({
   onFinished: (state) => {
     refreshChat(state.chatId);
     void client.query(UsageQuery, { from: startOfMonth() }, { requestPolicy: "network-only" }).toPromise();
+    void client.query(MyBudgetsQuery, {}, { requestPolicy: "network-only" }).toPromise();
+    // An answer may have crossed a budget's alert threshold.
+    refreshNotifications();
     // A new chat's title is written in the background after its first answer: look again shortly.
     setTimeout(() => refreshChat(state.chatId), TITLE_DELAY_MS);
   },
@@ -135,7 +153,9 @@ function failure(error: CombinedError | undefined): SendOutcome {
     const seconds = Number(error?.graphQLErrors[0]?.extensions?.retryAfter ?? 10);
     return { kind: "later", afterMs: seconds * 1_000 };
   }
-  return { kind: "refused", code };
+  // Which budget is used up, kept with the message so that its bubble can say so.
+  const details = error?.graphQLErrors.find((graphQLError) => budgetRefusalFrom(graphQLError.extensions));
+  return { kind: "refused", code, details: details ? { ...details.extensions } : undefined };
 }
 
 async function deliver(item: OutboxItem): Promise<SendOutcome> {
@@ -170,8 +190,27 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
   return failure(result.error);
 }
 
+/**
+ * Messages whose composer waits for their first delivery: told its outcome, it may take a message that a
+ * budget refused back into its input (nothing was written), instead of leaving it held in the outbox.
+ */
+const firstDeliveries = new Map<string, (outcome: SendOutcome) => boolean>();
+
+async function deliverFirstToComposer(item: OutboxItem): Promise<SendOutcome> {
+  let outcome: SendOutcome = { kind: "offline" };
+  try {
+    outcome = await deliver(item);
+  } finally {
+    // Looked up once the server answered: the composer's entry is certainly in place by then.
+    const waiting = firstDeliveries.get(item.clientMessageId);
+    firstDeliveries.delete(item.clientMessageId);
+    if (waiting?.(outcome)) outcome = { kind: "withdrawn" };
+  }
+  return outcome;
+}
+
 export const outbox = createOutbox({
-  send: deliver,
+  send: deliverFirstToComposer,
   store: openOutboxStore(),
   channel: tabChannel("xqt5.outbox"),
   locks: deviceLocks(),
@@ -182,18 +221,44 @@ export const outbox = createOutbox({
 });
 
 /**
- * Queues a message and sends what waits. Answers an error code when the message was not taken (the
- * device refused to store it); the caller keeps the text then.
+ * Queues a message and sends what waits. Answers an error when the message was not taken: the device
+ * refused to store it, or — when `takeBack` says the composer is still there — a budget refused its
+ * first delivery; it is then out of the outbox, and the caller puts the text back. A message that waits
+ * (offline) and is refused later stays in the outbox, held, with its text.
  */
-export async function sendChatMessage(input: NewOutboxItem): Promise<string | undefined> {
+export async function sendChatMessage(
+  input: NewOutboxItem,
+  takeBack?: () => boolean,
+): Promise<ChatActionError | undefined> {
+  let item: OutboxItem;
   try {
-    await outbox.enqueue({ ...input, userId: session.user()?.id });
+    item = await outbox.enqueue({ ...input, userId: session.user()?.id });
   } catch (error) {
-    if (error instanceof OutboxStorageError) return "STORAGE_REFUSED";
+    if (error instanceof OutboxStorageError) return { code: "STORAGE_REFUSED" };
     throw error;
   }
-  void outbox.flush();
-  return undefined;
+  if (!takeBack) {
+    void outbox.flush();
+    return undefined;
+  }
+  const id = item.clientMessageId;
+  return new Promise((resolve) => {
+    // Delivered by another tab, not at all in this run, or not soon: nothing to take back.
+    const giveUp = () => {
+      firstDeliveries.delete(id);
+      clearTimeout(timer);
+      resolve(undefined);
+    };
+    const timer = setTimeout(giveUp, TAKE_BACK_MS);
+    firstDeliveries.set(id, (outcome) => {
+      const budget = outcome.kind === "refused" ? budgetRefusalFrom(outcome.details) : undefined;
+      const taken = budget !== undefined && takeBack();
+      clearTimeout(timer);
+      resolve(taken ? { code: "BUDGET_EXCEEDED", budget } : undefined);
+      return taken;
+    });
+    void outbox.flush().finally(giveUp);
+  });
 }
 
 export async function stopAnswer(messageId: string): Promise<void> {
@@ -201,11 +266,11 @@ export async function stopAnswer(messageId: string): Promise<void> {
   if (result.data) streams.complete(result.data.stopGeneration);
 }
 
-export function regenerateAnswer(previous: ChatMessage): Promise<string | undefined> {
+export function regenerateAnswer(previous: ChatMessage): Promise<ChatActionError | undefined> {
   return whileChanging(previous.chatId, async () => {
     const result = await client.mutation(RegenerateMessageMutation, { messageId: previous.id }).toPromise();
     const answer = result.data?.regenerateMessage;
-    if (!answer) return errorCode(result.error);
+    if (!answer) return actionError(result.error);
     if (answer.id !== previous.id) hide(previous.id);
     remember(answer);
     streams.follow(answer.id, answer.chatId, "", true);
@@ -217,13 +282,13 @@ export function editLastMessage(
   userMessage: ChatMessage,
   answer: ChatMessage | undefined,
   content: string,
-): Promise<string | undefined> {
+): Promise<ChatActionError | undefined> {
   return whileChanging(userMessage.chatId, async () => {
     const result = await client
       .mutation(EditMessageMutation, { messageId: userMessage.id, content })
       .toPromise();
     const payload = result.data?.editMessage;
-    if (!payload) return errorCode(result.error);
+    if (!payload) return actionError(result.error);
     hide(
       payload.userMessage.id !== userMessage.id ? userMessage.id : undefined,
       answer && payload.assistantMessage.id !== answer.id ? answer.id : undefined,

@@ -13,6 +13,7 @@ function message(id: string, role: ChatMessage["role"], patch: Partial<ChatMessa
     content: id,
     status: "COMPLETE",
     model: null,
+    budgetFallbackFrom: null,
     clientMessageId: null,
     createdAt: new Date(clock).toISOString(),
     error: null,

@@ -1,7 +1,7 @@
 import { useClient } from "@urql/solid";
 import { type Accessor, createEffect, createSignal, on } from "solid-js";
 import type { ChatMessage } from "./conversation";
-import { OlderMessagesQuery } from "./documents";
+import { OlderMessagesQuery } from "./operations";
 
 interface PageStart {
   hasPreviousPage: boolean;

@@ -13,6 +13,7 @@ const completed = (content: string, status: MessageFieldsFragment["status"] = "C
     content,
     status,
     model: "openai/gpt-5.1",
+    budgetFallbackFrom: null,
     clientMessageId: null,
     createdAt: "2026-01-01T00:00:00.000Z",
     error: null,

@@ -137,6 +137,7 @@ describe("stream store", () => {
         content: "Hello, world",
         status: "COMPLETE",
         model: "openai/gpt-5.1",
+        budgetFallbackFrom: null,
         clientMessageId: null,
         createdAt: "2026-01-01T00:00:00.000Z",
         error: null,

@@ -1,6 +1,6 @@
 import { createQuery } from "@urql/solid";
 import type { ModelsQuery } from "../gql/graphql";
-import { ModelsQuery as ModelsDocument } from "./documents";
+import { ModelsQuery as ModelsDocument } from "./operations";
 
 export type Model = ModelsQuery["models"][number];
 

@@ -432,3 +432,70 @@ describe("outbox across tabs", () => {
     expect(contents(secondTab.items())).toEqual(["from the second tab"]);
   });
 });
+
+describe("outbox and budgets", () => {
+  const budgetRefusal = { code: "BUDGET_EXCEEDED", scope: "USER", period: "MONTH", targetName: "anna" };
+
+  it("keeps a message a budget refused, with its text and why, and does not send it again by itself", async () => {
+    const send = vi.fn(
+      async (): Promise<SendOutcome> => ({
+        kind: "refused",
+        code: "BUDGET_EXCEEDED",
+        details: budgetRefusal,
+      }),
+    );
+    const { store, records } = memoryStore();
+    const outbox = tab({ send, store });
+    await outbox.enqueue({ chatId: "chat", content: "held" });
+    await outbox.flush();
+    await outbox.flush();
+    expect(send).toHaveBeenCalledTimes(1);
+    const [held] = outbox.items();
+    expect(held).toMatchObject({ content: "held", state: "failed", error: "BUDGET_EXCEEDED" });
+    expect(held?.errorDetails).toEqual(budgetRefusal);
+    // On the device too: another tab (or the next start) shows it held.
+    const stored = [...records.values()][0];
+    expect(stored).toMatchObject({ state: "failed", error: "BUDGET_EXCEEDED", errorDetails: budgetRefusal });
+    const reopened = tab({ send, store });
+    await reopened.ready;
+    expect(reopened.items()[0]).toMatchObject({ content: "held", state: "failed" });
+
+    // Retried by hand (the budget has room again): sent, and the refusal is forgotten.
+    send.mockResolvedValueOnce({ kind: "sent" });
+    await outbox.retry(held?.clientMessageId ?? "");
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(outbox.items()).toEqual([]);
+    expect(records.size).toBe(0);
+  });
+
+  it("forgets the refusal when a held message is retried, until the next answer", async () => {
+    let refuse = true;
+    const send = vi.fn(
+      async (): Promise<SendOutcome> =>
+        refuse ? { kind: "refused", code: "BUDGET_EXCEEDED", details: budgetRefusal } : { kind: "offline" },
+    );
+    const outbox = tab({ send, store: memoryStore().store });
+    const queued = await outbox.enqueue({ chatId: "chat", content: "again" });
+    await outbox.flush();
+    refuse = false;
+    await outbox.retry(queued.clientMessageId);
+    expect(outbox.items()[0]).toMatchObject({ state: "pending", error: undefined, errorDetails: undefined });
+  });
+
+  it("removes a message its writer took back, without sending it, and goes on with the next", async () => {
+    const { store, records } = memoryStore();
+    const sent: string[] = [];
+    const send = vi.fn(async (entry: OutboxItem): Promise<SendOutcome> => {
+      if (entry.content === "taken back") return { kind: "withdrawn" };
+      sent.push(entry.content);
+      return { kind: "sent" };
+    });
+    const outbox = tab({ send, store });
+    await outbox.enqueue({ chatId: "chat", content: "taken back" });
+    await outbox.enqueue({ chatId: "chat", content: "next" });
+    await outbox.flush();
+    expect(sent).toEqual(["next"]);
+    expect(outbox.items()).toEqual([]);
+    expect(records.size).toBe(0);
+  });
+});

@@ -19,6 +19,8 @@ export interface OutboxItem {
   state: "pending" | "sending" | "failed";
   /** Error code of a refused send. */
   error?: string;
+  /** What the refusal said beside its code (e.g. which budget is used up), to explain it. */
+  errorDetails?: Record<string, unknown>;
   /** Whose message it is: it waits through an expired session, but is sent only as that user. */
   userId?: string;
   /** Set on the first message of a chat started offline: the chat (id = chatId) is created before it. */
@@ -35,7 +37,9 @@ export type SendOutcome =
   | { kind: "sent" }
   | { kind: "offline" }
   | { kind: "later"; afterMs: number }
-  | { kind: "refused"; code: string };
+  | { kind: "refused"; code: string; details?: Record<string, unknown> }
+  /** Taken back by whoever wrote it (e.g. into the composer it came from): removed, not sent. */
+  | { kind: "withdrawn" };
 
 /** Where waiting messages are kept: one record per message, shared by the tabs of this device. */
 export interface OutboxStore {
@@ -220,11 +224,12 @@ export function createOutbox(options: OutboxOptions) {
       show(items());
       const outcome = await options.send(next).catch((): SendOutcome => ({ kind: "offline" }));
       sending.delete(id);
-      if (outcome.kind === "sent") {
+      if (outcome.kind === "sent" || outcome.kind === "withdrawn") {
         change(items().filter((item) => item.clientMessageId !== id));
         await persist(() => store.delete([id]));
       } else if (outcome.kind === "refused") {
-        const failed = update(id, { state: "failed", error: outcome.code });
+        // Kept, with its text, until the person retries or discards it: never sent again on its own.
+        const failed = update(id, { state: "failed", error: outcome.code, errorDetails: outcome.details });
         if (failed) await persist(() => store.put(storable(failed)));
       } else {
         show(items());
@@ -329,7 +334,11 @@ export function createOutbox(options: OutboxOptions) {
       await persist(() => store.delete([clientMessageId]));
     },
     async retry(clientMessageId: string): Promise<void> {
-      const pending = update(clientMessageId, { state: "pending", error: undefined });
+      const pending = update(clientMessageId, {
+        state: "pending",
+        error: undefined,
+        errorDetails: undefined,
+      });
       if (pending) await persist(() => store.put(storable(pending)));
       return flush();
     },

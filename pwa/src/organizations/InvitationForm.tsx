@@ -5,7 +5,7 @@ import { describeError, fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form, formText } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { CreateInvitationMutation } from "./documents";
+import { CreateInvitationMutation } from "./operations";
 
 export type Invitation = CreatedInvitation["createInvitation"];
 

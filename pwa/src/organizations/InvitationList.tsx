@@ -6,7 +6,7 @@ import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { ConfirmDialog } from "../ui/Dialog";
 import { formatDateTime } from "../ui/format";
-import { RevokeInvitationMutation } from "./documents";
+import { RevokeInvitationMutation } from "./operations";
 
 const statusBadge: Record<InvitationStatus, string> = {
   VALID: "badge badge--ok",

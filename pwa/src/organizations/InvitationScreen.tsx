@@ -5,10 +5,10 @@ import { describeError } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { mayInvite } from "./access";
 import "./organizations.css";
-import { InvitationsQuery } from "./documents";
 import { type Invitation, InvitationForm } from "./InvitationForm";
 import { InvitationLink } from "./InvitationLink";
 import { InvitationList } from "./InvitationList";
+import { InvitationsQuery } from "./operations";
 
 /** "Invite people" for an organisation's admins: a new invitation's link, and the invitations so far. Lazy. */
 export default function InvitationScreen(): JSX.Element {

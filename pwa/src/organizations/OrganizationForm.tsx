@@ -5,7 +5,7 @@ import { fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form, FormActions, formText } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { CreateOrganizationMutation, UpdateOrganizationMutation } from "./documents";
+import { CreateOrganizationMutation, UpdateOrganizationMutation } from "./operations";
 import { suggestSlug } from "./slug";
 
 /**

@@ -9,9 +9,9 @@ import { formatDateTime } from "../ui/format";
 import { Icon } from "../ui/icons";
 import { mayManageOrganizations } from "./access";
 import "./organizations.css";
-import { OrganizationsQuery, UpdateOrganizationMutation } from "./documents";
 import { InviteAdmin } from "./InviteAdmin";
 import { OrganizationForm } from "./OrganizationForm";
+import { OrganizationsQuery, UpdateOrganizationMutation } from "./operations";
 
 type Organization = OrganizationFieldsFragment;
 type Editing = { kind: "create" } | { kind: "rename" | "invite"; organization: Organization };

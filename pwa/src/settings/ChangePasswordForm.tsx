@@ -3,7 +3,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import type { createActiveApiKeyCount } from "../api-keys/active-api-keys";
 import { type ApiKeyOutcome, describeApiKeyOutcome } from "../api-keys/api-key-outcome";
 import { RevokeApiKeysOption, revokesApiKeys } from "../api-keys/RevokeApiKeysOption";
-import { ChangePasswordMutation } from "../auth/documents";
+import { ChangePasswordMutation } from "../auth/operations";
 import { describeError, fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form } from "../ui/Form";

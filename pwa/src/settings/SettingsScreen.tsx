@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createSignal, type JSX } from "solid-js";
 import { createActiveApiKeyCount } from "../api-keys/active-api-keys";
 import { session } from "../auth/session";
@@ -80,8 +81,9 @@ export default function SettingsScreen(): JSX.Element {
         <h2 id="usage-heading" class="card-header">
           {t("settings.usage")}
         </h2>
-        <div class="card-body">
+        <div class="card-body stack">
           <UsageSummary />
+          <A href="/usage">{t("usage.details")}</A>
         </div>
       </section>
     </div>

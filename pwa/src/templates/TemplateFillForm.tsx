@@ -4,7 +4,7 @@ import { createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
 import type { TemplateFieldsFragment } from "../gql/graphql";
 import { t } from "../i18n/i18n";
 import { Form, FormActions } from "../ui/Form";
-import { RenderTemplateQuery } from "./documents";
+import { RenderTemplateQuery } from "./operations";
 
 /** One field per template variable (text, or a choice); the server fills them in. */
 export function TemplateFillForm(props: {

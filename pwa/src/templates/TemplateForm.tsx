@@ -6,7 +6,7 @@ import { fieldErrors } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { Form, FormActions, formText } from "../ui/Form";
 import { FormField } from "../ui/FormField";
-import { CreateTemplateMutation, UpdateTemplateMutation } from "./documents";
+import { CreateTemplateMutation, UpdateTemplateMutation } from "./operations";
 
 /** Create or edit a prompt template; "global" only for admins. */
 export function TemplateForm(props: {

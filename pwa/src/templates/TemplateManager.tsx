@@ -2,7 +2,7 @@ import { createMutation, createQuery } from "@urql/solid";
 import type { JSX } from "solid-js";
 import { t } from "../i18n/i18n";
 import { ManagerPage } from "../ui/ManagerPage";
-import { DeleteTemplateMutation, TemplatesQuery } from "./documents";
+import { DeleteTemplateMutation, TemplatesQuery } from "./operations";
 import { TemplateForm } from "./TemplateForm";
 
 /** The user's own and the company-wide prompt templates. Loaded lazily. */

@@ -4,7 +4,7 @@ import type { TemplateFieldsFragment } from "../gql/graphql";
 import { t } from "../i18n/i18n";
 import { Dialog } from "../ui/Dialog";
 import { IconButton } from "../ui/IconButton";
-import { TemplatesQuery } from "./documents";
+import { TemplatesQuery } from "./operations";
 import { TemplateFillForm } from "./TemplateFillForm";
 
 /** Inserts a prompt template into the composer, asking for its variables first. */

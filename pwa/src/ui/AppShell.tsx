@@ -1,5 +1,5 @@
 import { A, type RouteSectionProps } from "@solidjs/router";
-import { createSignal, type JSX, onCleanup, onMount, Show } from "solid-js";
+import { createSignal, type JSX, lazy, onCleanup, onMount, Show } from "solid-js";
 import { InvitationWhileSignedIn } from "../auth/InvitationWhileSignedIn";
 import { session } from "../auth/session";
 import { Sidebar } from "../chats/Sidebar";
@@ -8,6 +8,9 @@ import { OfflineBanner } from "../offline/OfflineBanner";
 import { IconButton } from "./IconButton";
 import { createMediaQuery } from "./media-query";
 import { whenIdle } from "./when-idle";
+
+// Not needed for the first screen: loaded once it is done.
+const NotificationBell = lazy(() => import("../notifications/NotificationBell"));
 
 /** Header, sidebar (a drawer on phones, always open from 1024 px) and the routed screen. */
 export function AppShell(props: RouteSectionProps): JSX.Element {
@@ -66,6 +69,9 @@ export function AppShell(props: RouteSectionProps): JSX.Element {
             {(organization) => <span class="app-user-organization">{organization()}</span>}
           </Show>
         </A>
+        <Show when={drawerReady()}>
+          <NotificationBell />
+        </Show>
       </header>
       <OfflineBanner />
       <div class="app-body">

@@ -18,6 +18,8 @@ export function FormField(props: {
   max?: number;
   step?: number;
   inputMode?: "decimal" | "numeric";
+  /** A datalist's id: suggestions while typing. */
+  list?: string;
   onInput?: (value: string) => void;
 }): JSX.Element {
   const describedBy = () =>
@@ -44,6 +46,7 @@ export function FormField(props: {
             type={props.type ?? "text"}
             autocomplete={props.autocomplete}
             inputMode={props.inputMode}
+            list={props.list}
             min={props.min}
             max={props.max}
             step={props.step}

@@ -19,6 +19,14 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(
 }
 
 export function formatCost(usd: number): string {
+  // Below a hundredth of a cent four decimals would say $0.0000: two significant digits say how much.
+  if (usd !== 0 && Math.abs(usd) < 0.0001) {
+    return cached(
+      "costTiny",
+      (lang) =>
+        new Intl.NumberFormat(lang, { style: "currency", currency: "USD", maximumSignificantDigits: 2 }),
+    ).format(usd);
+  }
   const fractionDigits = usd !== 0 && Math.abs(usd) < 1 ? 4 : 2;
   return cached(
     `cost${fractionDigits}`,
@@ -32,9 +40,17 @@ export function formatCost(usd: number): string {
   ).format(usd);
 }
 
-export function formatCount(count: number): string {
-  const notation = count >= 100_000 ? "compact" : "standard";
+/** "short": large counts shortened (2.5M); "full": every digit, with the language's separators. */
+export function formatCount(count: number, style: "short" | "full" = "short"): string {
+  const notation = style === "short" && count >= 100_000 ? "compact" : "standard";
   return cached(notation, (lang) => new Intl.NumberFormat(lang, { notation })).format(count);
+}
+
+export function formatMilliseconds(ms: number): string {
+  return cached(
+    "ms",
+    (lang) => new Intl.NumberFormat(lang, { style: "unit", unit: "millisecond", maximumFractionDigits: 0 }),
+  ).format(ms);
 }
 
 export function formatDateTime(iso: string): string {
@@ -46,4 +62,51 @@ export function formatDateTime(iso: string): string {
 
 export function startOfMonth(now = new Date()): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+}
+
+/** A UTC day (YYYY-MM-DD) in the user's language: "short" 3 Mar / 3. März, "medium" with the year. */
+export function formatDay(day: string, style: "short" | "medium" = "short"): string {
+  return cached(`day-${style}`, (lang) =>
+    style === "short"
+      ? new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", timeZone: "UTC" })
+      : new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }),
+  ).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** An instant in UTC, for a tooltip beside the local time ("2025-03-04 09:15:02 UTC"). */
+export function formatUtc(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** An instant's date and time of day in a time zone (the organisation's; unknown or none: the device's). */
+export function formatResetTime(iso: string, timeZone?: string): { date: string; time: string } {
+  const zone = timeZone && isTimeZone(timeZone) ? timeZone : undefined;
+  const at = new Date(iso);
+  const date = cached(
+    `date:${zone}`,
+    (lang) => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: zone }),
+  );
+  const time = cached(
+    `time:${zone}`,
+    (lang) => new Intl.DateTimeFormat(lang, { timeStyle: "short", timeZone: zone }),
+  );
+  return { date: date.format(at), time: time.format(at) };
+}
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A percentage given as 0–100 (not a fraction): "80 %" / "80%", whole numbers from 10 %. */
+export function formatPercent(percent: number): string {
+  const digits = percent !== 0 && Math.abs(percent) < 10 ? 1 : 0;
+  return cached(
+    `percent${digits}`,
+    (lang) => new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: digits }),
+  ).format(percent / 100);
 }

@@ -2,7 +2,7 @@ import { createQuery } from "@urql/solid";
 import { For, type JSX, Show } from "solid-js";
 import { t } from "../i18n/i18n";
 import { formatCost, formatCount, startOfMonth } from "../ui/format";
-import { UsageQuery } from "./documents";
+import { UsageQuery } from "./operations";
 
 /** This month's requests, tokens and cost, in total and per model. */
 export function UsageSummary(): JSX.Element {

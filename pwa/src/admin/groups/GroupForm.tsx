@@ -5,7 +5,7 @@ import { fieldErrors } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { Form, FormActions, formText } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
-import { CreateGroupMutation, UpdateGroupMutation } from "./documents";
+import { CreateGroupMutation, UpdateGroupMutation } from "./operations";
 
 /** A new group, or a group's new name and description. */
 export function GroupForm(props: { group: GroupFieldsFragment | null; onDone: () => void }): JSX.Element {

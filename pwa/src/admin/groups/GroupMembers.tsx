@@ -4,8 +4,8 @@ import type { GroupFieldsFragment } from "../../gql/graphql";
 import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/Dialog";
-import { AdminUsersQuery } from "../people/documents";
-import { AddGroupMembersMutation, RemoveGroupMembersMutation } from "./documents";
+import { AdminUsersQuery } from "../people/operations";
+import { AddGroupMembersMutation, RemoveGroupMembersMutation } from "./operations";
 
 type Member = GroupFieldsFragment["members"][number];
 

@@ -6,9 +6,9 @@ import { t } from "../../i18n/i18n";
 import { ConfirmDialog, Dialog } from "../../ui/Dialog";
 import { Icon } from "../../ui/icons";
 import { createKeyedList } from "../../ui/keyed-list";
-import { DeleteGroupMutation, GroupsQuery } from "./documents";
 import { GroupForm } from "./GroupForm";
 import { GroupMembers } from "./GroupMembers";
+import { DeleteGroupMutation, GroupsQuery } from "./operations";
 
 type Group = GroupFieldsFragment;
 

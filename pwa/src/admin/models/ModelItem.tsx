@@ -5,9 +5,9 @@ import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { Form, formText } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
-import { UpdateModelConfigMutation } from "./documents";
 import { ModelPriceEditor } from "./ModelPriceEditor";
 import { describePrice, type ModelConfig } from "./model-list";
+import { UpdateModelConfigMutation } from "./operations";
 
 export interface GroupChoice {
   id: string;

@@ -4,8 +4,8 @@ import { t } from "../../i18n/i18n";
 import { Form, FormActions } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
 import { formatCost, formatDateTime } from "../../ui/format";
-import { SetModelPriceMutation } from "./documents";
 import { describePrice, type ModelConfig, parsePrice } from "./model-list";
+import { SetModelPriceMutation } from "./operations";
 
 const fields = ["inputPerMTokens", "cachedInputPerMTokens", "outputPerMTokens"] as const;
 type PriceField = (typeof fields)[number];

@@ -5,9 +5,9 @@ import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
 import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { createKeyedList } from "../../ui/keyed-list";
-import { ModelConfigsQuery, SyncProviderModelsMutation } from "./documents";
 import { type GroupChoice, ModelItem } from "./ModelItem";
 import { modelsByProvider, newModelIds, type ProviderModels } from "./model-list";
+import { ModelConfigsQuery, SyncProviderModelsMutation } from "./operations";
 
 type SyncOutcome = { provider: string; text: string } | { provider: string; error: CombinedError };
 

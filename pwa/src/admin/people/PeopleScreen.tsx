@@ -8,7 +8,7 @@ import { ConfirmDialog, Dialog } from "../../ui/Dialog";
 import { formatCount, formatDateTime } from "../../ui/format";
 import { createKeyedList } from "../../ui/keyed-list";
 import { OneTimeLink } from "../../ui/OneTimeLink";
-import { DeleteUserMutation, ResetUserPasswordMutation, UpdateUserMutation } from "./documents";
+import { DeleteUserMutation, ResetUserPasswordMutation, UpdateUserMutation } from "./operations";
 import { PersonItem } from "./PersonItem";
 import { createPeoplePages } from "./people-pages";
 import { asksFirst, type ConfirmedActionKind, type Person, type PersonActionKind } from "./person-actions";

@@ -1,6 +1,6 @@
 import { createQuery } from "@urql/solid";
 import { createMemo, createSignal, mapArray } from "solid-js";
-import { AdminUsersQuery } from "./documents";
+import { AdminUsersQuery } from "./operations";
 import type { Person } from "./person-actions";
 
 const PAGE = 50;

@@ -4,7 +4,7 @@ import type { TestProviderKeyMutation as TestOutcome } from "../../gql/graphql";
 import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/Dialog";
-import { DeleteProviderKeyMutation, TestProviderKeyMutation } from "./documents";
+import { DeleteProviderKeyMutation, TestProviderKeyMutation } from "./operations";
 import { ProviderKeyForm } from "./ProviderKeyForm";
 import { describeLastTest, type ProviderConnection } from "./provider-status";
 

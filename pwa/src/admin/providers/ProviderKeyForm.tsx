@@ -4,7 +4,7 @@ import { fieldErrors } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { Form, FormActions, formText } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
-import { SetProviderKeyMutation } from "./documents";
+import { SetProviderKeyMutation } from "./operations";
 import { baseUrlRequired, keyRequired, type ProviderConnection, parseDeployments } from "./provider-status";
 
 /**

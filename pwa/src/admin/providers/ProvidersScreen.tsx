@@ -3,7 +3,7 @@ import { For, type JSX, Show } from "solid-js";
 import { describeError } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { createKeyedList } from "../../ui/keyed-list";
-import { ProviderConnectionsQuery } from "./documents";
+import { ProviderConnectionsQuery } from "./operations";
 import { ProviderCard } from "./ProviderCard";
 
 /** The AI providers and their keys: from this administration, from the server's environment, or none. */

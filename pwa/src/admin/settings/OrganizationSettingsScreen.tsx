@@ -1,15 +1,22 @@
 import { createMutation, createQuery } from "@urql/solid";
 import { createSignal, For, type JSX, Show } from "solid-js";
-import { describeError } from "../../graphql/errors";
+import { describeError, fieldErrors } from "../../graphql/errors";
 import { t } from "../../i18n/i18n";
 import { Form, FormActions } from "../../ui/Form";
 import { FormField } from "../../ui/FormField";
 import { defaultModelChoices } from "./default-model-choices";
-import { OrganizationSettingsQuery, UpdateOrganizationSettingsMutation } from "./documents";
+import { OrganizationSettingsQuery, UpdateOrganizationSettingsMutation } from "./operations";
+
+/** Every IANA time zone this browser knows (older ones: just the common default). */
+const timeZones = (): string[] =>
+  typeof Intl.supportedValuesOf === "function"
+    ? Intl.supportedValuesOf("timeZone")
+    : ["Europe/Berlin", "UTC"];
 
 /**
- * The organisation's defaults for new chats (model, temperature; empty: the server's) and whether people
- * may register without an invitation.
+ * The organisation's defaults for new chats (model, temperature; empty: the server's), whether people
+ * may register without an invitation, how long its audit log is kept (empty: the server's), and its
+ * time zone (the calendar of budget periods).
  */
 export default function OrganizationSettingsScreen(): JSX.Element {
   const [settings] = createQuery({ query: OrganizationSettingsQuery });
@@ -26,6 +33,7 @@ export default function OrganizationSettingsScreen(): JSX.Element {
   const submit = async (form: HTMLFormElement) => {
     const data = new FormData(form);
     const temperature = String(data.get("defaultTemperature") ?? "").trim();
+    const retention = String(data.get("auditRetentionDays") ?? "").trim();
     setDone(false);
     // Empty means the server's default: sent as null.
     const result = await save({
@@ -33,6 +41,8 @@ export default function OrganizationSettingsScreen(): JSX.Element {
         defaultModel: String(data.get("defaultModel") ?? "") || null,
         defaultTemperature: temperature === "" ? null : Number(temperature),
         registrationOpen: data.get("registrationOpen") === "on",
+        auditRetentionDays: retention === "" ? null : Number(retention),
+        timeZone: String(data.get("timeZone") ?? "").trim() || undefined,
       },
     });
     if (result.data) setDone(true);
@@ -111,8 +121,36 @@ export default function OrganizationSettingsScreen(): JSX.Element {
                   {t("admin.settings.registrationOpenHint")}
                 </span>
               </div>
+              <FormField
+                id="audit-retention-days"
+                name="auditRetentionDays"
+                label={t("admin.settings.auditRetentionDays")}
+                type="number"
+                min={30}
+                max={36500}
+                step={1}
+                value={
+                  organization().auditRetentionDays == null ? "" : String(organization().auditRetentionDays)
+                }
+                hint={t("admin.settings.auditRetentionHint", {
+                  days: organization().serverAuditRetentionDays,
+                })}
+              />
+              <FormField
+                id="time-zone"
+                name="timeZone"
+                label={t("admin.settings.timeZone")}
+                value={organization().timeZone}
+                list="time-zones"
+                autocomplete="off"
+                hint={t("admin.settings.timeZoneHint")}
+                error={fieldErrors(saved.error).timeZone}
+              />
+              <datalist id="time-zones">
+                <For each={timeZones()}>{(zone) => <option value={zone} />}</For>
+              </datalist>
               <FormActions
-                error={saved.error}
+                error={fieldErrors(saved.error).timeZone ? undefined : saved.error}
                 busy={saved.fetching}
                 submitLabel={t("common.save")}
                 savedMessage={done() && t("admin.settings.saved")}

@@ -8,6 +8,7 @@ export const MessageFieldsFragment = graphql(`
     content
     status
     model
+    budgetFallbackFrom
     clientMessageId
     createdAt
     error {

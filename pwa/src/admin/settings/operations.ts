@@ -5,6 +5,9 @@ export const OrganizationSettingsFieldsFragment = graphql(`
     defaultModel
     defaultTemperature
     registrationOpen
+    auditRetentionDays
+    serverAuditRetentionDays
+    timeZone
   }
 `);
 
