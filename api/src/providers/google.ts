@@ -1,16 +1,27 @@
 import { z } from "zod";
+import { embeddingResult } from "./embedding-result.js";
+import { postJson } from "./json-request.js";
 import {
   parseStreamPayload,
   streamEndedEarly,
   streamRequest,
   unframedStreamError,
 } from "./stream-request.js";
-import type { AdapterOptions, CompletionRequest, ProviderAdapter, TokenUsage } from "./types.js";
+import type {
+  AdapterOptions,
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResult,
+  ProviderAdapter,
+  TokenUsage,
+} from "./types.js";
 import { PROVIDER_NAMES, ProviderError } from "./types.js";
 
 // Gemini API: `POST {base}/v1beta/models/{model}:streamGenerateContent?alt=sse`, key in `x-goog-api-key`.
 // Events are `data: {json}\r\n\r\n`; there is no end marker, the last chunk carries `finishReason`.
 // Every chunk repeats the cumulative `usageMetadata`; the last one counts.
+// Embeddings: `POST {base}/v1beta/models/{model}:batchEmbedContents`, one request per input; the answer has
+// no usage, so the inputs are counted with the o200k tokenizer (embedding-result.ts).
 
 const count = z.number().nullish();
 const usageSchema = z.object({
@@ -40,9 +51,14 @@ const chunkSchema = z.object({
   promptFeedback: z.object({ blockReason: z.string().nullish() }).nullish(),
 });
 
+const batchEmbeddingsSchema = z.object({ embeddings: z.array(z.object({ values: z.array(z.number()) })) });
+
+const TASK_TYPES = { document: "RETRIEVAL_DOCUMENT", query: "RETRIEVAL_QUERY" } as const;
+
 export function createGoogleAdapter(options: AdapterOptions): ProviderAdapter {
   return {
     id: "google",
+    embed: (request, signal) => embed(options, request, signal),
     async *stream(request, signal) {
       let usage: z.infer<typeof usageSchema> | undefined;
       let finished = false;
@@ -82,6 +98,33 @@ export function createGoogleAdapter(options: AdapterOptions): ProviderAdapter {
       if (usage) yield { type: "usage", usage: normaliseUsage(usage) };
     },
   };
+}
+
+async function embed(
+  options: AdapterOptions,
+  request: EmbeddingRequest,
+  signal: AbortSignal,
+): Promise<EmbeddingResult> {
+  const model = request.model.replace(/^models\//, "");
+  const answer = await postJson({
+    provider: "google",
+    fetch: options.fetch ?? fetch,
+    url: `${options.baseUrl}/v1beta/models/${encodeURIComponent(model)}:batchEmbedContents`,
+    headers: { "x-goog-api-key": options.apiKey },
+    body: {
+      requests: request.inputs.map((text) => ({
+        model: `models/${model}`,
+        content: { parts: [{ text }] },
+        taskType: TASK_TYPES[request.purpose],
+        ...(request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }),
+      })),
+    },
+    signal,
+    schema: batchEmbeddingsSchema,
+  });
+  // The answer lists the embeddings in the order of the requests.
+  const vectors = answer.embeddings.map((embedding) => embedding.values);
+  return embeddingResult("google", request.inputs, vectors, undefined);
 }
 
 function buildRequestBody(request: CompletionRequest): Record<string, unknown> {

@@ -2,8 +2,9 @@ import { createOpenAiCompatibleAdapter } from "./openai-compatible.js";
 import type { AdapterOptions, ProviderAdapter } from "./types.js";
 
 /**
- * Mistral chat completions. `baseUrl` is the server without `/v1` (the SDK convention). Usage arrives on
- * the last chunk without any opt-in, and the API rejects fields it does not know, so no `stream_options`.
+ * Mistral chat completions and embeddings. `baseUrl` is the server without `/v1` (the SDK convention).
+ * Usage arrives on the last chunk without any opt-in, and the API rejects fields it does not know, so no
+ * `stream_options`.
  */
 export function createMistralAdapter(options: AdapterOptions): ProviderAdapter {
   return createOpenAiCompatibleAdapter({
@@ -12,6 +13,8 @@ export function createMistralAdapter(options: AdapterOptions): ProviderAdapter {
     headers: { authorization: `Bearer ${options.apiKey}` },
     maxTokensField: "max_tokens",
     requestUsage: false,
+    // Mistral names the vector length `output_dimension` and rejects `dimensions` as an unknown field.
+    embeddings: { url: () => `${options.baseUrl}/v1/embeddings`, dimensionsField: "output_dimension" },
     fetch: options.fetch,
   });
 }

@@ -24,6 +24,8 @@ export function createOllamaAdapter(options: LocalServerOptions): ProviderAdapte
     headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
     // Ollama documents `max_tokens` for /v1 and not `max_completion_tokens`.
     maxTokensField: "max_tokens",
+    // The OpenAI-compatible route, which vLLM, LM Studio and llama.cpp serve too (Ollama also has /api/embed).
+    embeddings: { url: () => `${options.baseUrl}/v1/embeddings` },
     fetch: options.fetch,
   });
 }

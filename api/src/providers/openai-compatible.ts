@@ -1,9 +1,19 @@
 import { z } from "zod";
+import { embeddingResult } from "./embedding-result.js";
+import { postJson } from "./json-request.js";
 import { parseStreamPayload, streamEndedEarly, streamRequest } from "./stream-request.js";
-import type { CompletionRequest, ProviderAdapter, ProviderId, TokenUsage } from "./types.js";
+import type {
+  CompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResult,
+  ProviderAdapter,
+  ProviderId,
+  TokenUsage,
+} from "./types.js";
 
-// One implementation of the Chat Completions streaming format, shared by OpenAI, Azure OpenAI, Mistral,
-// xAI and Ollama / other OpenAI-compatible servers. Each provider file only supplies its configuration.
+// One implementation of the Chat Completions streaming format and of the `/embeddings` endpoint, shared by
+// OpenAI, Azure OpenAI, Mistral, xAI and Ollama / other OpenAI-compatible servers. Each provider file only
+// supplies its configuration.
 
 export interface OpenAiCompatibleConfig {
   id: ProviderId;
@@ -17,8 +27,28 @@ export interface OpenAiCompatibleConfig {
   requestUsage?: boolean;
   /** xAI counts reasoning tokens beside `completion_tokens`, not inside them. Default false. */
   reasoningOutsideCompletion?: boolean;
+  /** The embeddings endpoint; absent where the provider has none (xAI), and then the adapter has no `embed`. */
+  embeddings?: OpenAiEmbeddingsConfig;
   fetch?: typeof fetch;
 }
+
+export interface OpenAiEmbeddingsConfig {
+  /** Full URL of `POST …/embeddings` (Azure puts the deployment, i.e. the model, into it). */
+  url: (model: string) => string;
+  /** The name of the requested vector length: `dimensions` (default; OpenAI, Azure, vLLM, Ollama) or Mistral's `output_dimension`. */
+  dimensionsField?: "dimensions" | "output_dimension";
+}
+
+const embeddingsSchema = z.object({
+  data: z.array(
+    z.object({
+      // Servers that ignore `encoding_format` may still answer base64 (little-endian float32).
+      embedding: z.union([z.array(z.number()), z.string()]),
+      index: z.number().int().nonnegative().nullish(),
+    }),
+  ),
+  usage: z.object({ prompt_tokens: z.number().nullish() }).nullish(),
+});
 
 // Mistral's reasoning models stream `content` as typed parts; only `text` parts are the visible answer.
 const contentPartSchema = z.object({ type: z.string(), text: z.string().optional() });
@@ -44,8 +74,10 @@ const chunkSchema = z.object({
 });
 
 export function createOpenAiCompatibleAdapter(config: OpenAiCompatibleConfig): ProviderAdapter {
+  const { embeddings } = config;
   return {
     id: config.id,
+    ...(embeddings ? { embed: (request, signal) => embedWith(config, embeddings, request, signal) } : {}),
     async *stream(request, signal) {
       let usage: TokenUsage | undefined;
       let finished = false;
@@ -111,4 +143,44 @@ function normaliseUsage(usage: z.infer<typeof usageSchema>, reasoningOutsideComp
     completionTokens: reasoningOutsideCompletion ? completionTokens + reasoningTokens : completionTokens,
     reasoningTokens,
   };
+}
+
+async function embedWith(
+  config: OpenAiCompatibleConfig,
+  embeddings: OpenAiEmbeddingsConfig,
+  request: EmbeddingRequest,
+  signal: AbortSignal,
+): Promise<EmbeddingResult> {
+  const answer = await postJson({
+    provider: config.id,
+    fetch: config.fetch ?? fetch,
+    url: embeddings.url(request.model),
+    headers: config.headers,
+    body: {
+      model: request.model,
+      input: request.inputs,
+      encoding_format: "float",
+      ...(request.dimensions === undefined
+        ? {}
+        : { [embeddings.dimensionsField ?? "dimensions"]: request.dimensions }),
+    },
+    signal,
+    schema: embeddingsSchema,
+  });
+  // `index` says which input a vector belongs to; the order of `data` is not promised.
+  const vectors: (number[] | undefined)[] = new Array(request.inputs.length).fill(undefined);
+  answer.data.forEach((item, position) => {
+    const index = item.index ?? position;
+    if (index < vectors.length) vectors[index] = floatsOf(item.embedding);
+  });
+  return embeddingResult(config.id, request.inputs, vectors, answer.usage?.prompt_tokens);
+}
+
+function floatsOf(embedding: number[] | string): number[] {
+  if (typeof embedding !== "string") return embedding;
+  const bytes = Buffer.from(embedding, "base64");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: Math.floor(bytes.byteLength / 4) }, (_, index) =>
+    view.getFloat32(index * 4, true),
+  );
 }

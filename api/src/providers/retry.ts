@@ -23,6 +23,11 @@ export interface ProviderCall {
 
 const RETRYABLE_CODES = new Set(["PROVIDER_RATE_LIMITED", "PROVIDER_UNAVAILABLE"]);
 
+/** Rate limits and unavailability pass; other failures (bad key, bad request) would fail again. */
+export function isRetryable(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && RETRYABLE_CODES.has(error.code);
+}
+
 /**
  * Streams with retries for rate limits and unavailability, but only until the first text delta has been
  * yielded: after that the caller has shown text, and a retry would repeat it. Abort ends the wait at once.
@@ -51,24 +56,35 @@ export async function* streamWithRetry(
       }
       return;
     } catch (error) {
-      const retryable = error instanceof ProviderError && RETRYABLE_CODES.has(error.code);
-      if (!retryable || sentText || attempt >= maxAttempts || signal.aborted) throw error;
+      if (!isRetryable(error) || sentText || attempt >= maxAttempts || signal.aborted) throw error;
       const delayMs = retryDelayMs(error, attempt, options);
       if (call) call.accepted = false;
       options.onRetry?.(error, attempt, delayMs);
-      await sleep(delayMs, undefined, { signal }).catch((sleepError: unknown) => {
-        signal.throwIfAborted();
-        throw sleepError;
-      });
+      await waitBeforeRetry(delayMs, signal);
     }
   }
 }
 
-/** The provider's hint when it gave one, else exponential backoff with jitter; both capped. */
-function retryDelayMs(error: ProviderError, attempt: number, options: RetryOptions): number {
+/**
+ * The delay before retry number `attempt` (1 = the first retry): the provider's hint when it gave one,
+ * else exponential backoff with jitter; both capped by `maxDelayMs`.
+ */
+export function retryDelayMs(
+  error: ProviderError,
+  attempt: number,
+  options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs"> = {},
+): number {
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   if (error.retryAfterSeconds !== undefined) return Math.min(error.retryAfterSeconds * 1000, maxDelayMs);
   const exponential = (options.baseDelayMs ?? 500) * 2 ** (attempt - 1);
   // Jitter between 50 % and 100 % keeps clients that failed together from retrying together.
   return Math.min(exponential, maxDelayMs) * (0.5 + Math.random() * 0.5);
+}
+
+/** Sleeps `delayMs`; an abort ends the wait at once and rejects with `signal.reason`. */
+export async function waitBeforeRetry(delayMs: number, signal: AbortSignal): Promise<void> {
+  await sleep(delayMs, undefined, { signal }).catch((sleepError: unknown) => {
+    signal.throwIfAborted();
+    throw sleepError;
+  });
 }

@@ -144,6 +144,15 @@ function transportError(
       message: `${PROVIDER_NAMES[provider]} sent nothing for ${Math.round((watchdog.timeoutMs ?? 0) / 1000)} seconds`,
     });
   }
+  return requestFailure(provider, error, signal);
+}
+
+/**
+ * What a failed fetch (or body read) becomes: the abort reason when the caller aborted, a ProviderError as
+ * is, anything else PROVIDER_UNAVAILABLE ("Could not reach …").
+ */
+export function requestFailure(provider: ProviderId, error: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
   if (error instanceof ProviderError) return error;
   const cause = error instanceof Error && isRecord(error.cause) ? error.cause.code : undefined;
   return new ProviderError({

@@ -75,6 +75,26 @@ export interface TokenUsage {
 
 export type StreamEvent = { type: "delta"; text: string } | { type: "usage"; usage: TokenUsage };
 
+export interface EmbeddingRequest {
+  /** The provider's own model id (no "provider/" prefix; for Azure the deployment name). */
+  model: string;
+  inputs: string[];
+  /** Documents are indexed, queries searched: Gemini takes it as taskType RETRIEVAL_DOCUMENT / RETRIEVAL_QUERY. */
+  purpose: "document" | "query";
+  /** Ask for vectors of this length where the provider can shorten them. Not sent when undefined. */
+  dimensions?: number;
+}
+
+export interface EmbeddingResult {
+  /** One vector per input, in input order, as the provider sent them (not normalised here). */
+  vectors: number[][];
+  /**
+   * Input tokens as the provider reports them; where it reports none (Gemini, some local servers) they are
+   * counted with the o200k tokenizer (documents/chunking/token-count.ts), a close estimate.
+   */
+  promptTokens: number;
+}
+
 export interface ProviderAdapter {
   readonly id: ProviderId;
   /**
@@ -83,6 +103,12 @@ export interface ProviderAdapter {
    * When `signal` aborts, the request is cancelled and the iteration rejects with `signal.reason`.
    */
   stream(request: CompletionRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /**
+   * Text embeddings, one call for all inputs; absent for providers without an embeddings API (Anthropic,
+   * xAI). Throws ProviderError like `stream` (HTTP errors, unreachable provider, a malformed answer);
+   * when `signal` aborts, rejects with `signal.reason`. No retries here (see embeddings/embedder.ts).
+   */
+  embed?(request: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult>;
 }
 
 /** What every cloud adapter factory takes. `baseUrl` has no trailing slash. */

@@ -6,7 +6,7 @@ import type { AuthCheck, ErrorStatus, JsonReply, ParsedRequest, StreamPlan, Wire
 // A mid-stream failure is a raw JSON error object without `data:` (§4.6). Thought parts (`thought: true`)
 // are sent when reasoning tokens are reported, as Gemini does with includeThoughts.
 
-function googleError(
+export function googleError(
   code: number,
   status: string,
   message: string,

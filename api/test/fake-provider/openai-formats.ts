@@ -8,7 +8,7 @@ import type { ErrorStatus, JsonReply, StreamPlan, Usage, WireFormat } from "./ty
 
 const CREATED = 1_782_955_818;
 
-function openAiError(message: string, type: string, code: string | null, param: string | null = null) {
+export function openAiError(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
 }
 
@@ -272,7 +272,7 @@ export const xaiFormat: WireFormat = chatCompletionsFormat({
   invalidRequest: (message) => jsonReply(400, xaiError("Client specified an invalid argument", message)),
 });
 
-function mistralError(message: unknown, type: string, code: string | null) {
+export function mistralError(message: unknown, type: string, code: string | null) {
   return { object: "error", message, type, param: null, code };
 }
 

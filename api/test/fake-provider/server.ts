@@ -2,6 +2,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { anthropicFormat } from "./anthropic-format.js";
 import {
+  azureEmbeddings,
+  type EmbeddingsFormat,
+  googleEmbeddings,
+  isEmbeddingsCall,
+  mistralEmbeddings,
+  ollamaNativeEmbeddings,
+  ollamaOpenAiEmbeddings,
+  openAiEmbeddings,
+} from "./embeddings-formats.js";
+import {
   type CallCounts,
   countCalls,
   createFaultInjector,
@@ -35,8 +45,8 @@ import {
 } from "./types.js";
 import { writeStream } from "./writer.js";
 
-// A real HTTP server that speaks every provider's streaming wire format and answers its model list, for
-// tests without network. Each provider lives under its own path prefix; `baseUrls` gives the values for the
+// A real HTTP server that speaks every provider's streaming wire format and answers its model list and
+// embeddings, for tests without network. Each provider lives under its own path prefix; `baseUrls` gives the values for the
 // *_BASE_URL variables.
 
 export type { CallCounts, FakeCall, FaultKind, FaultOptions } from "./faults.js";
@@ -74,8 +84,8 @@ export interface FakeProviderServerOptions {
   /** Names served by the Ollama model list (default llama3.2:latest and qwen3:8b). */
   ollamaModels?: string[];
   /**
-   * Seeded random faults on answer calls (see faults.ts); scenario failures and markers still come
-   * first. Without it, no call is changed or logged.
+   * Seeded random faults on (chat) answer calls (see faults.ts); scenario failures and markers still come
+   * first. Without it, no call is changed or logged. Embedding calls get scenario failures and markers only.
    */
   faults?: FaultOptions;
 }
@@ -86,26 +96,40 @@ interface Route {
   method: "GET" | "POST";
   /** Matched against the path below the prefix; group 1 is the model (Gemini) or deployment (Azure). */
   pattern: RegExp;
-  /** Its key check applies to both; its stream to chat routes only. */
+  /** Its key check applies to all routes, its error bodies to chat and embeddings, its stream to chat only. */
   format: WireFormat;
-  /** A streamed chat answer, or the provider's model list (model-lists.ts). */
-  serves: "chat" | "models";
+  /** A streamed chat answer, the provider's model list (model-lists.ts) or embeddings (embeddings-formats.ts). */
+  serves: "chat" | "models" | "embeddings";
+  /** Set on embeddings routes. */
+  embeddings?: EmbeddingsFormat;
 }
 
 const ROUTES: Route[] = [
   chat("openai", "/openai/v1", /^\/chat\/completions$/, openAiFormat),
   models("openai", "/openai/v1", /^\/models$/, openAiFormat),
+  embeddings("openai", "/openai/v1", /^\/embeddings$/, openAiFormat, openAiEmbeddings),
   chat("xai", "/xai/v1", /^\/chat\/completions$/, xaiFormat),
   models("xai", "/xai/v1", /^\/models$/, xaiFormat),
   chat("mistral", "/mistral", /^\/v1\/chat\/completions$/, mistralFormat),
   models("mistral", "/mistral", /^\/v1\/models$/, mistralFormat),
+  embeddings("mistral", "/mistral", /^\/v1\/embeddings$/, mistralFormat, mistralEmbeddings),
   chat("ollama", "/ollama", /^\/v1\/chat\/completions$/, ollamaFormat),
   models("ollama", "/ollama", /^\/v1\/models$/, ollamaFormat),
+  embeddings("ollama", "/ollama", /^\/v1\/embeddings$/, ollamaFormat, ollamaOpenAiEmbeddings),
+  embeddings("ollama", "/ollama", /^\/api\/embed$/, ollamaFormat, ollamaNativeEmbeddings),
   chat("anthropic", "/anthropic", /^\/v1\/messages$/, anthropicFormat),
   models("anthropic", "/anthropic", /^\/v1\/models$/, anthropicFormat),
   chat("google", "/google", /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/, googleFormat),
   models("google", "/google", /^\/v1beta\/models$/, googleFormat),
+  embeddings(
+    "google",
+    "/google",
+    /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/,
+    googleFormat,
+    googleEmbeddings,
+  ),
   chat("azure", "/azure", /^\/openai\/deployments\/([^/]+)\/chat\/completions$/, azureFormat),
+  embeddings("azure", "/azure", /^\/openai\/deployments\/([^/]+)\/embeddings$/, azureFormat, azureEmbeddings),
   // Azure's list of deployments is not reliable across API versions; clients check the key against this one.
   models("azure", "/azure", /^\/openai\/models$/, azureFormat),
 ];
@@ -116,6 +140,24 @@ function chat(provider: FakeProviderId, prefix: string, pattern: RegExp, format:
 
 function models(provider: FakeProviderId, prefix: string, pattern: RegExp, format: WireFormat): Route {
   return { provider, prefix, method: "GET", pattern, format, serves: "models" };
+}
+
+function embeddings(
+  provider: FakeProviderId,
+  prefix: string,
+  pattern: RegExp,
+  format: WireFormat,
+  embeddingsFormat: EmbeddingsFormat,
+): Route {
+  return {
+    provider,
+    prefix,
+    method: "POST",
+    pattern,
+    format,
+    serves: "embeddings",
+    embeddings: embeddingsFormat,
+  };
 }
 
 const API_KEY = "fake-provider-key";
@@ -133,19 +175,37 @@ export async function startFakeProviderServer(
   const markerAttempts = new Map<string, number>();
   const injector = options.faults ? createFaultInjector(options.faults) : null;
 
-  const chooseFailure = (route: Route, parsed: ParsedRequest, format: WireFormat): JsonReply | undefined => {
+  /** `markerText`: the last user message of a chat, all inputs of an embedding call. */
+  const chooseFailure = (
+    route: Route,
+    markerText: string,
+    errorReply: WireFormat["errorReply"],
+  ): JsonReply | undefined => {
     const status = scenario.status;
     if (status && statusFailuresLeft > 0) {
       statusFailuresLeft--;
-      if (status.body === undefined) return format.errorReply(status.code, status.retryAfterSeconds);
+      if (status.body === undefined) return errorReply(status.code, status.retryAfterSeconds);
       return jsonReply(status.code, status.body, retryAfterHeader(status.retryAfterSeconds));
     }
-    const fromMarker = markerStatus(markersIn(parsed.lastUserText));
+    const fromMarker = markerStatus(markersIn(markerText));
     if (!fromMarker) return undefined;
-    const key = `${route.provider}\n${parsed.lastUserText}`;
+    const key = `${route.provider}\n${markerText}`;
     const attempt = markerAttempts.get(key) ?? 0;
     markerAttempts.set(key, attempt + 1);
-    return attempt % 2 === 0 ? format.errorReply(fromMarker.code, fromMarker.retryAfterSeconds) : undefined;
+    return attempt % 2 === 0 ? errorReply(fromMarker.code, fromMarker.retryAfterSeconds) : undefined;
+  };
+
+  const answerEmbeddings = (
+    route: Route,
+    embeddingsFormat: EmbeddingsFormat,
+    body: unknown,
+    pathModel: string | undefined,
+  ): JsonReply => {
+    const call = embeddingsFormat.parseRequest(body, pathModel);
+    if (!isEmbeddingsCall(call)) return call;
+    const markerText = call.inputs.map((input) => input.text).join("\n");
+    const errorReply = embeddingsFormat.errorReply ?? route.format.errorReply;
+    return chooseFailure(route, markerText, errorReply) ?? embeddingsFormat.reply(call);
   };
 
   const streamAnswer = async (
@@ -271,13 +331,13 @@ export async function startFakeProviderServer(
       return sendJson(response, modelListReply(route.provider, url.searchParams, ollamaModels));
     if (rawBody && body === undefined)
       return sendJson(response, jsonReply(400, { error: { message: "Invalid JSON" } }));
-    const pathModel = route.pattern.exec(subPath)?.[1];
-    const parsed = format.parseRequest(
-      body,
-      pathModel === undefined ? undefined : decodeURIComponent(pathModel),
-    );
+    const encodedModel = route.pattern.exec(subPath)?.[1];
+    const pathModel = encodedModel === undefined ? undefined : decodeURIComponent(encodedModel);
+    if (route.embeddings)
+      return sendJson(response, answerEmbeddings(route, route.embeddings, body, pathModel));
+    const parsed = format.parseRequest(body, pathModel);
     if (isJsonReply(parsed)) return sendJson(response, parsed);
-    const failure = chooseFailure(route, parsed, format);
+    const failure = chooseFailure(route, parsed.lastUserText, format.errorReply);
     if (failure) return sendJson(response, failure);
     await streamAnswer(response, parsed, format, route.provider);
   };
