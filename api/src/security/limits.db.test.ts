@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { createChat } from "../../test/support/chat-client.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
@@ -213,6 +213,7 @@ describe("rate limits", () => {
   });
 
   it("counts regenerations and edits against the message limit: every provider call does", async () => {
+    fake.server.reset();
     fake.server.setScenario({ text: "ok", chunking: "single" });
     const carol = await registerUser(limited, "regenerator");
     const chat = await createChat(limited, carol, { model: "openai/gpt-4.1-mini" });
@@ -230,6 +231,15 @@ describe("rate limits", () => {
       { token: carol.accessToken },
     );
     expect(regenerate.errors).toBeUndefined();
+    // The regenerated answer's call and the chat's title are made in the background: count once both arrived.
+    const callsFor = (model: string) =>
+      fake.server.requests.filter(
+        (request) => (request.body as { model?: string } | undefined)?.model === model,
+      ).length;
+    await vi.waitFor(() => {
+      expect(callsFor("gpt-4.1-mini")).toBe(2);
+      expect(callsFor("gpt-4.1-nano")).toBe(1);
+    });
     const calls = fake.server.requests.length;
     const edit = await limited.gql(
       `mutation($id: ID!) { editMessage(messageId: $id, content: "zwei") { assistantMessage { id } } }`,
