@@ -157,6 +157,9 @@ drop trigger if exists app_document_forget_sources on app_documents;
 create trigger app_document_forget_sources before delete on app_documents
   for each row execute function app_document_forget_sources();
 
+-- A question asked with "use my library" on: its answer (and a regenerated one) searches the library too.
+alter table chat_messages add column if not exists use_library boolean not null default false;
+
 -- Images sent with a message (documents of the chat), for vision models.
 create table if not exists app_message_attachments (
   message_id uuid not null,

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseEmbeddingModel } from "../embeddings/embedding-models.js";
 import { parseTrustedProxies } from "./trusted-proxy-setting.js";
 
 // Every environment variable the API reads, validated once at start. Names follow the original
@@ -124,6 +125,33 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(400),
   /** Also write every audit entry as one JSON line to stdout (`"audit": {…}`), for a log shipper. */
   AUDIT_LOG_STDOUT: booleanFlag(false),
+
+  /** Documents: the largest file one upload may carry (bytes; counted as the request streams in). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  /** Documents: what one person may keep in all (originals), in megabytes. */
+  STORAGE_QUOTA_MB_PER_USER: z.coerce.number().int().positive().default(500),
+  /** Documents: at most this many pages are read of one file (PDF bombs). */
+  DOCUMENT_MAX_PAGES: z.coerce.number().int().positive().max(100_000).default(500),
+  /** Documents: "provider/model" that embeds chunks and questions, or none (full-text search only). */
+  EMBEDDING_MODEL: z
+    .string()
+    .trim()
+    .default("none")
+    .superRefine((value, context) => {
+      try {
+        parseEmbeddingModel(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** Documents: tokens of retrieved passages an answer is given at most. */
+  RETRIEVAL_CONTEXT_TOKENS: z.coerce.number().int().min(500).max(100_000).default(6_000),
+  /** Documents: how many documents this process works on at once (extraction and OCR take a thread each). */
+  DOCUMENT_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
 
   /** The mail server for budget alerts (`smtp://` or `smtps://user:password@host:port`); unset: no mail. */
   SMTP_URL: z

@@ -1,3 +1,4 @@
+import type { DocumentRejectionCode } from "../documents/extraction/document-rejected.js";
 import type { ProviderErrorCode } from "../providers/types.js";
 
 /** The codes a client can rely on in `errors[].extensions.code`. */
@@ -19,6 +20,10 @@ export type ErrorCode =
   | "LAST_ADMIN"
   /** A hard budget has no room for the request (extensions: budgetId, scope, resetsAt, …). */
   | "BUDGET_EXCEEDED"
+  /** A document that cannot be read, at upload (its type) or in processing (its status says FAILED). */
+  | DocumentRejectionCode
+  /** The person's documents would take more than STORAGE_QUOTA_MB_PER_USER. */
+  | "STORAGE_QUOTA_EXCEEDED"
   | ProviderErrorCode;
 
 /**

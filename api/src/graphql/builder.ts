@@ -23,6 +23,11 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    /** A file of a multipart request, as Yoga parses it (a Web File). */
+    File: {
+      Input: { name: string; size: number; type: string; arrayBuffer(): Promise<ArrayBuffer> };
+      Output: never;
+    };
   };
   DefaultFieldNullability: false;
 }>({

@@ -17,6 +17,7 @@ import "../budgets/schema.js";
 import "../notifications/schema.js";
 import "../provider-keys/schema.js";
 import "../audit/schema.js";
+import "../documents/schema.js";
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 

@@ -1,4 +1,6 @@
 import { requireIdentity } from "../db/request-identity.js";
+import type { AnswerRetrieval } from "../documents/answer-retrieval.js";
+import type { SearchScope } from "../documents/document-search.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
@@ -26,6 +28,8 @@ export interface GenerationRequest {
   apiKeyId?: string | null;
   /** The completion's limit a hard budget allows (its reservation is the answer's id). */
   maxOutputTokens?: number;
+  /** Where the answer's passages are searched (the chat's documents, the library), with what. */
+  retrieval?: SearchScope & { question: string };
 }
 
 export type FinalStatus = "complete" | "stopped" | "failed" | "interrupted";
@@ -75,6 +79,8 @@ export interface AnswerGeneratorOptions {
   finalSaveDelaysMs?: readonly number[];
   /** Gives back an answer's budget reservation when it made no provider call to settle it. */
   budgets?: { release(reservationId: string): Promise<void> };
+  /** Finds the passages of the person's documents an answer is given (and saves them as its sources). */
+  retrieval?: Pick<AnswerRetrieval, "prepare">;
 }
 
 /** The broadcast topic of stop requests: the id of an answer to stop, wherever it is generated. */
@@ -205,8 +211,10 @@ export class AnswerGenerator {
     this.leaseTimer.unref();
   }
 
-  private async run(request: GenerationRequest, generation: ActiveGeneration): Promise<void> {
+  private async run(asked: GenerationRequest, generation: ActiveGeneration): Promise<void> {
     const { prisma, models, bus, logger } = this.options;
+    // The system prompt grows by the passages found for the question (once the model is known).
+    let request = asked;
     const messageId = request.assistantMessageId;
     const saves = new AnswerSaves(prisma, messageId, logger, this.options.finalSaveDelaysMs);
     let content = "";
@@ -226,8 +234,10 @@ export class AnswerGenerator {
     }, this.options.saveIntervalMs ?? 1_000);
 
     try {
-      const resolved = await models.resolve(requireIdentity("An answer"), request.modelId);
+      const identity = requireIdentity("An answer");
+      const resolved = await models.resolve(identity, request.modelId);
       model = resolved.model;
+      request = await this.withPassages(request, identity.orgId, generation.controller.signal);
       const provider = resolved.model.provider;
       const calledAt = performance.now();
       timing.startedAt = calledAt;
@@ -302,6 +312,37 @@ export class AnswerGenerator {
       .update({ where: { id: request.chatId }, data: { updatedAt: new Date() } })
       .catch(() => {}); // the chat may have been deleted meanwhile
     if (saved.status === "complete") request.onComplete?.(content);
+  }
+
+  /** The request with the passages of the person's documents in its system prompt, when any are relevant. */
+  private async withPassages(
+    request: GenerationRequest,
+    orgId: string,
+    signal: AbortSignal,
+  ): Promise<GenerationRequest> {
+    const { retrieval } = this.options;
+    if (!request.retrieval || !retrieval) return request;
+    const { question, ...scope } = request.retrieval;
+    const found = await retrieval
+      .prepare({
+        userId: request.userId,
+        orgId,
+        messageId: request.assistantMessageId,
+        question,
+        scope,
+        signal,
+      })
+      .catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        // An answer without passages is better than none: the sources list stays empty.
+        this.options.logger.warn({ err: error, messageId: request.assistantMessageId }, "retrieval failed");
+        return null;
+      });
+    if (!found) return request;
+    return {
+      ...request,
+      system: request.system ? `${request.system}\n\n${found.instructions}` : found.instructions,
+    };
   }
 
   /**

@@ -130,6 +130,7 @@ export class AnswerStarter {
       maxOutputTokens,
       temperature: known && !known.supportsTemperature ? undefined : chosenTemperature,
       system,
+      retrieval: { chatId: chat.id, useLibrary: userMessage.useLibrary, question: userMessage.content },
       history: buildHistory(stored, {
         contextWindow: known?.contextWindow ?? FALLBACK_CONTEXT_WINDOW,
         system,

@@ -4,6 +4,7 @@ import type { PromptSize } from "../budgets/worst-case.js";
 import type { ChatService } from "../chats/chat-service.js";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { isUuid } from "../db/uuid.js";
+import type { AnswerRetrieval } from "../documents/answer-retrieval.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { isVisibleTo } from "../sharing/shared-items.js";
@@ -19,6 +20,8 @@ export interface SendMessageInput {
   temperature?: number | null;
   clientMessageId?: string | null;
   stream?: boolean | null;
+  /** Search the person's document library for this question too (the chat's own documents always are). */
+  useLibrary?: boolean | null;
 }
 
 export interface MessagePair {
@@ -38,9 +41,11 @@ interface Dependencies {
   starter: AnswerStarter;
   control: AnswerControl;
   budgets: BudgetGate;
+  /** The passages an answer may be given, for its worst-case cost. */
+  retrieval?: Pick<AnswerRetrieval, "applies" | "reservedBytes">;
 }
 
-type ChatWithAssistant = ChatSettings & { messageVersion: number; title: string };
+type ChatWithAssistant = ChatSettings & { messageVersion: number; title: string; userId: string };
 
 const busy = () => new ConflictError("The chat is changing right now; please try again");
 
@@ -77,7 +82,7 @@ export class MessageService {
       const sentAt = timeAfter(last?.createdAt);
       const userMessageId = randomUUID();
       // Refused before anything is written: the text stays with the sender.
-      const admission = await this.admit(chat, chosenModel, null, input.content);
+      const admission = await this.admit(chat, chosenModel, null, Boolean(input.useLibrary), input.content);
       let written: [Message, Message] | null;
       try {
         written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
@@ -88,6 +93,7 @@ export class MessageService {
               role: "user",
               content: input.content,
               clientMessageId: input.clientMessageId ?? null,
+              useLibrary: Boolean(input.useLibrary),
               createdAt: sentAt,
               updatedAt: sentAt,
             },
@@ -143,7 +149,12 @@ export class MessageService {
       await this.deps.control.stop(answer);
       const userMessage = await this.deps.prisma.message.findUnique({ where: { id: answer.replyToId } });
       if (!userMessage) continue; // the turn changed meanwhile: look again
-      const admission = await this.admit(chat, modelId, timeAfter(userMessage.createdAt));
+      const admission = await this.admit(
+        chat,
+        modelId,
+        timeAfter(userMessage.createdAt),
+        userMessage.useLibrary,
+      );
       const written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
         this.deps.prisma.message.delete({ where: { id: answer.id } }),
         this.deps.prisma.message.create({
@@ -185,7 +196,7 @@ export class MessageService {
       });
       const previousModel = later.find((message) => message.role === "assistant")?.model;
       const modelId = await this.deps.starter.modelFor(chat, previousModel);
-      const admission = await this.admit(chat, modelId, original.createdAt, content);
+      const admission = await this.admit(chat, modelId, original.createdAt, original.useLibrary, content);
       for (const message of later) await this.deps.control.stop(message);
       const now = new Date();
       const written = await writeIfUnchanged<[unknown, Message, Message]>(this.deps.prisma, chat, [
@@ -318,23 +329,32 @@ export class MessageService {
 
   /**
    * Admits the answer against the person's budgets (see BudgetGate), with the prompt it will send: the
-   * chat's messages before `before` (all when null), the new text, and the assistant's instructions.
-   * The reservation is the answer's id.
+   * chat's messages before `before` (all when null), the new text, the assistant's instructions, and the
+   * most the passages of the person's documents can add. The reservation is the answer's id.
    */
   private async admit(
     chat: ChatWithAssistant,
     modelId: string,
     before: Date | null,
+    useLibrary: boolean,
     newText?: string,
   ): Promise<Admission> {
     const [size] = await this.deps.prisma.$queryRaw<PromptSize[]>`
       select coalesce(sum(octet_length(content)), 0)::int as bytes, count(*)::int as turns
       from chat_messages where chat_id = ${chat.id}::uuid and (${before}::timestamptz is null or created_at < ${before}::timestamptz)`;
     const extra = [newText, chat.assistant?.systemPrompt].filter((text): text is string => Boolean(text));
+    const retrieval = this.deps.retrieval;
+    const passages =
+      retrieval && (await retrieval.applies(chat.userId, { chatId: chat.id, useLibrary }))
+        ? retrieval.reservedBytes
+        : 0;
     return this.deps.budgets.admit(
       modelId,
       {
-        bytes: (size?.bytes ?? 0) + extra.reduce((sum, text) => sum + Buffer.byteLength(text, "utf8"), 0),
+        bytes:
+          (size?.bytes ?? 0) +
+          passages +
+          extra.reduce((sum, text) => sum + Buffer.byteLength(text, "utf8"), 0),
         turns: (size?.turns ?? 0) + extra.length,
       },
       { reservationId: randomUUID() },

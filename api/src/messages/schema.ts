@@ -105,6 +105,11 @@ const SendMessageInput = builder.inputType("SendMessageInput", {
       defaultValue: true,
       description: "false: wait for the finished answer instead of following messageStream",
     }),
+    useLibrary: t.boolean({
+      description:
+        "Also search your document library for this question (the chat's own documents always are); " +
+        "its answer (and a regenerated one) cites what it used in `sources`",
+    }),
   }),
 });
 

@@ -17,6 +17,7 @@ import { readBodyWithin } from "./body-limit.js";
 import { isSecure, ownOrigin } from "./client-address.js";
 import { refuseCrossSiteRequest } from "./cross-site.js";
 import { AUDIT_CSV_PATH, csvExports, USAGE_CSV_PATH } from "./csv-exports.js";
+import { DOCUMENT_FILE_PATH, documentDownloads } from "./document-downloads.js";
 import { createErrorMasker } from "./error-masking.js";
 import { createContextFactory } from "./graphql-context.js";
 import { useGraphQLSse } from "./graphql-sse.js";
@@ -30,6 +31,9 @@ import { ServerLifecycle, useEndStreamsOnShutdown } from "./shutdown.js";
 import { sseHeadersPlugin } from "./sse-headers.js";
 import { useEndStreamsOfRevokedAccess } from "./stream-revocation.js";
 import { createProxyTrust } from "./trusted-proxies.js";
+
+/** The operation, map and boundaries of a multipart upload around its file. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 export interface AppDependencies {
   config: AppConfig;
@@ -112,6 +116,7 @@ export function createApp({ config, database, logger, services }: AppDependencie
     ownOrigin: (req: IncomingMessage) => ownOrigin(req, proxies),
   };
   const exportCsv = csvExports({ config, database, logger, services, proxies });
+  const downloadDocument = documentDownloads({ config, logger, services, proxies });
   const notFound = (res: ServerResponse) => () => sendJson(res, 404, { error: "not found" });
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -127,13 +132,20 @@ export function createApp({ config, database, logger, services }: AppDependencie
     }
     if (pathname === "/graphql" || pathname.startsWith("/graphql/")) {
       if (refuseCrossSiteRequest(req, res, crossSite)) return;
-      void readBodyWithin(req, res, config.MAX_REQUEST_BODY_BYTES).then((proceed) => {
+      // A multipart request carries a file (uploadDocument): it may be as large as one upload, plus its form.
+      const multipart = /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
+      const maxBytes = multipart
+        ? config.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES
+        : config.MAX_REQUEST_BODY_BYTES;
+      void readBodyWithin(req, res, maxBytes).then((proceed) => {
         if (proceed) yoga(req, res, { req, res });
       });
       return;
     }
     // Bearer-authenticated only (no cookies), so another site cannot make a browser download them.
     if (pathname === USAGE_CSV_PATH || pathname === AUDIT_CSV_PATH) return void exportCsv(req, res, pathname);
+    const documentFile = DOCUMENT_FILE_PATH.exec(pathname);
+    if (documentFile) return void downloadDocument(req, res, documentFile[1]!);
     if (pwa) return pwa(req, res, notFound(res));
     return notFound(res)();
   };

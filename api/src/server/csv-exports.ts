@@ -2,21 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditOutcome } from "../audit/audit-actions.js";
 import { AUDIT_CSV_HEADER, auditCsvLine } from "../audit/audit-csv.js";
 import { type AuditFilter, assertMayReadAuditLog, auditWhere } from "../audit/audit-log.js";
-import { identityOf, type Viewer } from "../auth/viewer.js";
+import type { Viewer } from "../auth/viewer.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
-import { runAs } from "../db/request-identity.js";
-import { BadInputError, isAppError } from "../errors/app-errors.js";
+import { BadInputError } from "../errors/app-errors.js";
 import { CSV_BOM } from "../exports/csv.js";
 import type { AuditEntry } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
-import { currentRequest } from "../observability/request-context.js";
 import { myUsage, organizationUsage, periodOf } from "../usage/usage-access.js";
 import { usageCsvLines } from "../usage/usage-csv.js";
 import { USAGE_GROUP_BY, type UsageGroupBy } from "../usage/usage-report.js";
-import { clientIpOf } from "./client-address.js";
-import { authenticateBearer } from "./graphql-context.js";
-import { sendJson } from "./http-replies.js";
+import { bearerDownload } from "./bearer-download.js";
 import type { Services } from "./services.js";
 import type { ProxyTrust } from "./trusted-proxies.js";
 
@@ -24,13 +20,6 @@ export const USAGE_CSV_PATH = "/export/usage.csv";
 export const AUDIT_CSV_PATH = "/export/audit.csv";
 
 const AUDIT_PAGE = 1_000;
-
-const STATUS_OF_CODE: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  BAD_USER_INPUT: 400,
-  NOT_FOUND: 404,
-};
 
 interface Dependencies {
   config: AppConfig;
@@ -47,62 +36,15 @@ interface Dependencies {
  * memory); each download is itself an audit entry.
  */
 export function csvExports({ config, database, logger, services, proxies }: Dependencies) {
-  const allowedOrigins = new Set(config.CORS_ORIGINS);
-
-  return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
-    const origin = req.headers.origin;
-    if (origin && allowedOrigins.has(origin)) {
-      res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("access-control-expose-headers", "content-disposition, x-request-id");
-      res.setHeader("vary", "origin");
-    }
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, {
-        "access-control-allow-methods": "GET",
-        "access-control-allow-headers": "authorization",
-        "access-control-max-age": "600",
-      });
-      return void res.end();
-    }
-    if (req.method !== "GET") return sendJson(res, 405, { error: "use GET" }, { allow: "GET" });
-
-    const request = currentRequest();
-    const userAgent = req.headers["user-agent"] ?? null;
-    if (request) request.client = { ip: clientIpOf(req, proxies), userAgent };
-    const { viewer, failure } = await authenticateBearer(services, logger, req.headers.authorization);
-    if (!viewer) {
-      return sendJson(res, 401, { error: failure?.message ?? "Sign in required", code: "UNAUTHENTICATED" });
-    }
-    if (request) request.apiKeyId = viewer.apiKeyId;
-    const query = new URL(req.url ?? "/", "http://localhost").searchParams;
-    try {
-      await runAs(identityOf(viewer), () =>
+  const download = bearerDownload({ config, logger, services, proxies, what: "CSV export" });
+  return (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> =>
+    download(req, res, {
+      run: (viewer, query) =>
         pathname === USAGE_CSV_PATH
           ? exportUsage(res, viewer, query, { database, services })
           : exportAudit(res, viewer, query, { database, services }),
-      );
-    } catch (error) {
-      if (res.headersSent) {
-        logger.warn({ err: error }, "CSV export ended early");
-        return void res.destroy();
-      }
-      if (isAppError(error)) {
-        if (error.code === "FORBIDDEN") {
-          await runAs(identityOf(viewer), () =>
-            services.audit.record({
-              action: "access.denied",
-              outcome: "denied",
-              reason: error.message,
-              target: { type: "export", id: pathname.slice("/export/".length) },
-            }),
-          ).catch((failed: unknown) => logger.warn({ err: failed }, "could not record a denied export"));
-        }
-        return sendJson(res, STATUS_OF_CODE[error.code] ?? 400, { error: error.message, code: error.code });
-      }
-      logger.error({ err: error }, "CSV export failed");
-      return sendJson(res, 500, { error: "The export failed", code: "INTERNAL" });
-    }
-  };
+      denied: { type: "export", id: pathname.slice("/export/".length) },
+    });
 }
 
 async function exportUsage(

@@ -15,6 +15,16 @@ import { scheduleBudgetSweep } from "../budgets/budget-sweeper.js";
 import { ChatService } from "../chats/chat-service.js";
 import type { AppConfig } from "../config/env.js";
 import type { Database } from "../db/database.js";
+import { AnswerRetrieval } from "../documents/answer-retrieval.js";
+import { ChunkStore } from "../documents/chunk-store.js";
+import { documentEmbedders } from "../documents/document-embedders.js";
+import { DocumentJobs } from "../documents/document-jobs.js";
+import { DocumentProcessor, type EmbedderFor } from "../documents/document-processor.js";
+import { DocumentSearch } from "../documents/document-search.js";
+import { DocumentService } from "../documents/document-service.js";
+import { DocumentSummaries } from "../documents/document-summaries.js";
+import { createExtractionPool } from "../documents/extraction/extraction-pool.js";
+import { parseEmbeddingModel } from "../embeddings/embedding-models.js";
 import { GroupService } from "../groups/group-service.js";
 import { createMailer } from "../mail/mailer.js";
 import { AnswerControl } from "../messages/answer-control.js";
@@ -22,6 +32,7 @@ import { AnswerGenerator } from "../messages/answer-generator.js";
 import { type AnswerLeaseTimes, DEFAULT_LEASE_TIMES } from "../messages/answer-lease.js";
 import { AnswerRecovery } from "../messages/answer-recovery.js";
 import { AnswerStarter } from "../messages/answer-starter.js";
+import { BackgroundCompletion } from "../messages/background-completion.js";
 import { MessageService } from "../messages/message-service.js";
 import { TitleGenerator } from "../messages/title-generator.js";
 import { ModelAccess } from "../models/model-access.js";
@@ -63,6 +74,8 @@ export interface ServiceDependencies {
   followIdleCheckMs?: number;
   /** Pauses between attempts of an answer's final save (tests shorten them). */
   finalSaveDelaysMs?: readonly number[];
+  /** Document job timing (tests shorten it). */
+  documentJobs?: { pollMs?: number; leaseSeconds?: number; retryDelayMs?: number };
 }
 
 export interface Services {
@@ -102,6 +115,12 @@ export interface Services {
   organizations: OrganizationService;
   invitations: InvitationService;
   rateLimiters: RateLimiters;
+  documents: DocumentService;
+  documentSearch: DocumentSearch;
+  /** The organisation's embedder (EMBEDDING_MODEL), or null: full-text search only. */
+  documentEmbedder: EmbedderFor;
+  /** The durable queue of work on documents; this process takes DOCUMENT_WORKERS jobs at once. */
+  documentJobs: DocumentJobs;
   close(): Promise<void>;
 }
 
@@ -164,7 +183,51 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     ? new BudgetAlertMailer({ prisma, mailer, logger, appUrl: config.PUBLIC_APP_URL ?? null })
     : null;
   budgetAlertMails?.start();
+  const chunkStore = new ChunkStore(prisma);
+  const documentEmbedder = documentEmbedders({
+    choice: parseEmbeddingModel(config.EMBEDDING_MODEL),
+    providers,
+    prisma,
+    logger,
+  });
+  const documentSearch = new DocumentSearch(prisma, chunkStore, logger);
+  const retrieval = new AnswerRetrieval({
+    prisma,
+    search: documentSearch,
+    embedderFor: documentEmbedder,
+    logger,
+    contextTokens: config.RETRIEVAL_CONTEXT_TOKENS,
+  });
+  const extractionPool = createExtractionPool({ threads: Math.max(1, config.DOCUMENT_WORKERS) });
+  const documentJobs = new DocumentJobs({
+    prisma,
+    logger,
+    concurrency: config.DOCUMENT_WORKERS,
+    ...deps.documentJobs,
+    handle: new DocumentProcessor({
+      prisma,
+      logger,
+      pool: extractionPool,
+      chunks: chunkStore,
+      embedderFor: documentEmbedder,
+      limits: { maxPages: config.DOCUMENT_MAX_PAGES },
+      summaries: new DocumentSummaries({
+        prisma,
+        models: modelAccess,
+        completion: new BackgroundCompletion({
+          prisma,
+          models: modelAccess,
+          logger,
+          budgets: budgetGate,
+          providerIdleTimeoutMs: config.PROVIDER_IDLE_TIMEOUT_MS,
+        }),
+        logger,
+        titleModel: config.TITLE_MODEL,
+      }),
+    }).handle,
+  });
   const generator = new AnswerGenerator({
+    retrieval,
     budgets: budgetGate,
     prisma,
     models: modelAccess,
@@ -211,9 +274,26 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     logger,
     budgets: budgetGate,
   });
-  const messages = new MessageService({ prisma, chats, generator, starter, control, budgets: budgetGate });
+  const messages = new MessageService({
+    prisma,
+    chats,
+    generator,
+    starter,
+    control,
+    budgets: budgetGate,
+    retrieval,
+  });
   // Every replica listens to its topics (stop requests) before it takes work.
   await broadcast.ready();
+  documentJobs.start();
+  const embeddingModel = parseEmbeddingModel(config.EMBEDDING_MODEL);
+  if (embeddingModel && config.DOCUMENT_WORKERS > 0) {
+    documentJobs.reembedFor(embeddingModel.id).then(
+      (queued) =>
+        queued > 0 && logger.info({ queued, model: embeddingModel.id }, "documents queued for re-embedding"),
+      (error: unknown) => logger.warn({ err: error }, "could not queue documents for re-embedding"),
+    );
+  }
   return {
     audit,
     auth,
@@ -251,7 +331,18 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     invitations: new InvitationService(prisma, accounts, audit, { ttlDays: config.INVITATION_TTL_DAYS }),
     accessRevocations,
     rateLimiters,
+    documents: new DocumentService(
+      prisma,
+      audit,
+      { maxBytes: config.UPLOAD_MAX_BYTES, quotaBytes: config.STORAGE_QUOTA_MB_PER_USER * 1024 * 1024 },
+      documentJobs,
+    ),
+    documentSearch,
+    documentEmbedder,
+    documentJobs,
     close: async () => {
+      await documentJobs.stop();
+      await extractionPool.close();
       auditRetention.stop();
       budgetSweep.stop();
       budgetAlertMails?.stop();

@@ -4,7 +4,7 @@ import type { ModelInfo } from "../providers/catalogue.js";
 import { costUsd } from "../providers/cost.js";
 import type { TokenUsage } from "../providers/types.js";
 
-export type UsagePurpose = "chat" | "title";
+export type UsagePurpose = "chat" | "title" | "embedding" | "summary";
 
 /** How a provider call ended: completed, stopped by the user, failed, or interrupted (process or connection died). */
 export type UsageOutcome = "completed" | "stopped" | "failed" | "interrupted";

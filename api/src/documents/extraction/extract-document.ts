@@ -9,7 +9,7 @@ import { detectDocumentType } from "./detect-type.js";
 import { DocumentRejectedError } from "./document-rejected.js";
 import { htmlToMarkdown } from "./html-to-markdown.js";
 import { markdownTable } from "./markdown-table.js";
-import { createOcrEngine, DEFAULT_OCR_LANGUAGES } from "./ocr-engine.js";
+import { createOcrEngine, DEFAULT_OCR_LANGUAGES, type OcrEngine } from "./ocr-engine.js";
 import { encodePng } from "./png-encoder.js";
 import { decodeText } from "./text-decoding.js";
 import {
@@ -26,12 +26,19 @@ export interface ExtractionOptions {
   onProgress?: (progress: ExtractionProgress) => void;
   /** Tesseract language codes with a `@tesseract.js-data/<code>` package. Default ["deu", "eng"]. */
   ocrLanguages?: string[];
+  /**
+   * Supplies a running OCR engine that outlives this call (starting tesseract takes about a second), and
+   * is only called when a document needs OCR. Without it, an engine with `ocrLanguages` is started for
+   * the document and stopped after it.
+   */
+  getOcrEngine?: () => Promise<OcrEngine>;
 }
 
 interface Context {
   limits: ExtractionLimits;
   progress: (progress: ExtractionProgress) => void;
   ocrLanguages: string[];
+  getOcrEngine: (() => Promise<OcrEngine>) | undefined;
 }
 
 /** Turns an uploaded file into pages of Markdown; throws DocumentRejectedError for what it cannot read. */
@@ -45,6 +52,7 @@ export async function extractDocument(
     limits: { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits },
     progress: options.onProgress ?? (() => {}),
     ocrLanguages: options.ocrLanguages ?? DEFAULT_OCR_LANGUAGES,
+    getOcrEngine: options.getOcrEngine,
   };
   const pages = await extractPages(kind, bytes, context);
   const text = pages.map((page) => page.markdown).join("\n");
@@ -72,12 +80,18 @@ function extractPages(kind: ExtractedDocument["kind"], bytes: Uint8Array, contex
     case "XLSX":
       return extractXlsx(bytes, context);
     case "CSV":
-      return Promise.resolve([textPage(csvToMarkdown(decodeText(bytes) ?? ""))]);
+      return singlePage(context, () => csvToMarkdown(decodeText(bytes) ?? ""));
     case "HTML":
-      return Promise.resolve([textPage(htmlPageToMarkdown(decodeText(bytes) ?? ""))]);
+      return singlePage(context, () => htmlPageToMarkdown(decodeText(bytes) ?? ""));
     default:
-      return Promise.resolve([textPage((decodeText(bytes) ?? "").trim())]);
+      return singlePage(context, () => (decodeText(bytes) ?? "").trim());
   }
+}
+
+async function singlePage(context: Context, render: () => string): Promise<ExtractedPage[]> {
+  const page = textPage(render());
+  context.progress({ stage: "EXTRACTING", done: 1, total: 1 });
+  return [page];
 }
 
 function textPage(markdown: string, page = 1): ExtractedPage {
@@ -96,27 +110,16 @@ async function extractPdf(bytes: Uint8Array, context: Context): Promise<Extracte
         "The PDF is password-protected; remove the password and upload it again.",
       );
     }
-    throw new DocumentRejectedError("DOCUMENT_UNREADABLE", "The PDF is damaged and could not be read.", {
-      cause: error,
-    });
+    throw unreadablePdf(error);
   }
   try {
     assertPageCount(pdf.numPages, context.limits);
-    const pages: ExtractedPage[] = [];
-    for (let number = 1; number <= pdf.numPages; number++) {
-      const content = await (await pdf.getPage(number)).getTextContent();
-      const text = content.items
-        .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
-        .join("")
-        .trim();
-      pages.push(textPage(text, number));
-      context.progress({ stage: "EXTRACTING", done: number, total: pdf.numPages });
-    }
+    const pages = await readPdfTextLayer(pdf, context);
     const scanned = pages.filter((page) => !page.markdown);
     if (scanned.length > 0) {
       await withOcr(context, async (recognize) => {
         for (const [index, page] of scanned.entries()) {
-          const images = await extractImages(pdf, page.page);
+          const images = await pdfCall(() => extractImages(pdf, page.page));
           const largest = images.sort((a, b) => b.width * b.height - a.width * a.height)[0];
           if (largest) {
             page.markdown = (await recognize(encodePng(largest))).trim();
@@ -132,21 +135,66 @@ async function extractPdf(bytes: Uint8Array, context: Context): Promise<Extracte
   }
 }
 
+async function readPdfTextLayer(
+  pdf: Awaited<ReturnType<typeof getDocumentProxy>>,
+  context: Context,
+): Promise<ExtractedPage[]> {
+  const pages: ExtractedPage[] = [];
+  for (let number = 1; number <= pdf.numPages; number++) {
+    const content = await pdfCall(async () => (await pdf.getPage(number)).getTextContent());
+    const text = content.items
+      .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
+      .join("")
+      .trim();
+    pages.push(textPage(text, number));
+    context.progress({ stage: "EXTRACTING", done: number, total: pdf.numPages });
+  }
+  return pages;
+}
+
+/** pdf.js opens a damaged PDF lazily, so a missing page or object only shows when it is read. */
+async function pdfCall<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw unreadablePdf(error);
+  }
+}
+
+function unreadablePdf(cause: unknown) {
+  return new DocumentRejectedError("DOCUMENT_UNREADABLE", "The PDF is damaged and could not be read.", {
+    cause,
+  });
+}
+
 async function extractImage(bytes: Uint8Array, context: Context): Promise<ExtractedPage[]> {
   const markdown = await withOcr(context, (recognize) => recognize(bytes));
   context.progress({ stage: "OCR", done: 1, total: 1 });
   return [{ page: 1, markdown: markdown.trim(), ocr: true }];
 }
 
+/** Runs `work` with OCR at hand; an engine of our own is only started once `work` asks for text. */
 async function withOcr<T>(
   context: Context,
   work: (recognize: (image: Uint8Array) => Promise<string>) => Promise<T>,
 ) {
-  const engine = await createOcrEngine(context.ocrLanguages);
+  if (context.getOcrEngine) {
+    const getEngine = context.getOcrEngine;
+    return work(async (image) => (await getEngine()).recognize(image));
+  }
+  let ownEngine: Promise<OcrEngine> | undefined;
   try {
-    return await work((image) => engine.recognize(image));
+    return await work(async (image) => {
+      ownEngine ??= createOcrEngine(context.ocrLanguages);
+      return (await ownEngine).recognize(image);
+    });
   } finally {
-    await engine.terminate();
+    // A failed start has already rejected `work`; only a running engine needs stopping.
+    if (ownEngine)
+      await ownEngine.then(
+        (engine) => engine.terminate(),
+        () => {},
+      );
   }
 }
 
@@ -212,7 +260,8 @@ function htmlPageToMarkdown(html: string): string {
     ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`)
     : null;
   const title = article?.title ? `# ${article.title}\n\n` : "";
-  const body = htmlToMarkdown((content?.document ?? document).body);
+  // Readability rearranges the document it reads; without an article, the page is read afresh.
+  const body = htmlToMarkdown((content?.document ?? parseHTML(html).document).body);
   return body.startsWith("# ") ? body : `${title}${body}`.trim();
 }
 
