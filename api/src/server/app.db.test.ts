@@ -149,6 +149,18 @@ describe("HTTP server", () => {
     expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
     const other = await preflight("https://evil.example.com");
     expect(other.headers.get("access-control-allow-origin")).not.toBe("https://evil.example.com");
+
+    // An upload from the PWA's origin: multipart with the bearer token and the CSRF header it demands.
+    const upload = await fetch(`${app.url}/graphql`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://ai-hub.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,x-graphql-csrf",
+      },
+    });
+    expect(upload.headers.get("access-control-allow-origin")).toBe("https://ai-hub.example.com");
+    expect(upload.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("x-graphql-csrf");
   });
 
   it("answers unauthenticated requests for protected fields with UNAUTHENTICATED", async () => {
