@@ -16,6 +16,7 @@ const ResetPasswordScreen = lazy(() => import("./auth/ResetPasswordScreen"));
 const SettingsScreen = lazy(() => import("./settings/SettingsScreen"));
 const AssistantManager = lazy(() => import("./assistants/AssistantManager"));
 const TemplateManager = lazy(() => import("./templates/TemplateManager"));
+const DocumentLibrary = lazy(() => import("./documents/DocumentLibrary"));
 const InvitationScreen = lazy(() => import("./organizations/InvitationScreen"));
 const OrganizationScreen = lazy(() => import("./organizations/OrganizationScreen"));
 const AdminArea = lazy(() => import("./admin/AdminArea"));
@@ -75,6 +76,7 @@ export function App(): JSX.Element {
             <Route path="/usage" component={MyUsageScreen} />
             <Route path="/assistants" component={AssistantManager} />
             <Route path="/templates" component={TemplateManager} />
+            <Route path="/documents" component={DocumentLibrary} />
             <Route path="/invitations" component={InvitationScreen} />
             <Route path="/organizations" component={OrganizationScreen} />
             <Route path="/admin" component={AdminArea}>

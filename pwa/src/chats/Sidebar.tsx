@@ -17,6 +17,7 @@ const everyone = (_user: SessionUser | null) => true;
 const pages = [
   { href: "/assistants", icon: "assistant", label: "nav.assistants", shownTo: everyone },
   { href: "/templates", icon: "template", label: "nav.templates", shownTo: everyone },
+  { href: "/documents", icon: "document", label: "nav.documents", shownTo: everyone },
   { href: "/usage", icon: "usage", label: "nav.myUsage", shownTo: everyone },
   { href: "/invitations", icon: "invite", label: "nav.invitations", shownTo: mayInvite },
   {

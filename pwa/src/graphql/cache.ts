@@ -43,6 +43,11 @@ const embeddedTypes = [
   "AuditTarget",
   "AuditVerification",
   "AuditBrokenLink",
+  "DocumentProgress",
+  "Source",
+  "SearchHit",
+  "QueryDocumentsConnection",
+  "QueryDocumentsConnectionEdge",
 ];
 
 // Administration: types keyed by something else than an id.
@@ -98,6 +103,10 @@ export function createCacheExchange(storage: StorageAdapter): Exchange {
         deleteAssistant: invalidateEntity("Assistant"),
         createTemplate: (_result, _args, cache) => invalidateQueryField(cache, "templates"),
         deleteTemplate: invalidateEntity("Template"),
+        deleteDocument: (_result, args, cache) => {
+          cache.invalidate({ __typename: "Document", id: String(args.id) });
+          invalidateQueryField(cache, "documents");
+        },
         createOrganization: (_result, _args, cache) => invalidateQueryField(cache, "organizations"),
         createInvitation: (_result, _args, cache) => invalidateQueryField(cache, "invitations"),
         markNotificationsRead: (_result, _args, cache) => invalidateQueryField(cache, "notifications"),

@@ -85,6 +85,7 @@ export const de: Dictionary = {
     settings: "Einstellungen",
     assistants: "Assistenten",
     templates: "Vorlagen",
+    documents: "Dokumente",
     invitations: "Personen einladen",
     organizations: "Organisationen",
     admin: "Verwaltung",
@@ -403,6 +404,8 @@ export const de: Dictionary = {
     STORAGE_REFUSED:
       "Dieses Gerät hat Ihre Nachricht nicht gespeichert (der Speicher ist voll, oder der Browser erlaubt es hier nicht), deshalb wurde sie nicht gesendet. Ihr Text steht noch im Eingabefeld.",
     BUDGET_EXCEEDED: "Ein Budget ist aufgebraucht.",
+    STORAGE_QUOTA_EXCEEDED:
+      "Ihr Speicher für Dokumente ist voll. Löschen Sie Dokumente, die Sie nicht mehr brauchen.",
     UNKNOWN: "Etwas ist schiefgegangen.",
   },
 };

@@ -78,6 +78,7 @@ export const en = {
     settings: "Settings",
     assistants: "Assistants",
     templates: "Templates",
+    documents: "Documents",
     invitations: "Invite people",
     organizations: "Organisations",
     admin: "Administration",
@@ -391,6 +392,7 @@ export const en = {
     STORAGE_REFUSED:
       "This device refused to store your message (its storage is full, or the browser does not allow it here), so it was not sent. Your text is still in the input field.",
     BUDGET_EXCEEDED: "A budget is used up.",
+    STORAGE_QUOTA_EXCEEDED: "Your storage for documents is full. Delete documents you no longer need.",
     UNKNOWN: "Something went wrong.",
   },
 };

@@ -6,16 +6,19 @@ import {
   createMemo,
   createSignal,
   type JSX,
+  lazy,
   Match,
   on,
   onCleanup,
   Show,
+  Suspense,
   Switch,
 } from "solid-js";
 import { budgetRefusalText } from "../budgets/budget-state";
 import { MyBudgetsQuery } from "../budgets/operations";
 import { chatTitle } from "../chats/chat-title";
 import { UpdateChatMutation } from "../chats/operations";
+import { usesLibrary } from "../documents/library-choice";
 import { describeCode, errorCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { ModelSettings } from "../models/ModelSettings";
@@ -41,6 +44,9 @@ import { createOlderPages } from "./older-pages";
 import { ChatQuery } from "./operations";
 import { StreamAnnouncer } from "./StreamAnnouncer";
 import { createScrollAnchor } from "./scroll-anchor";
+
+// Not needed to read or write: loaded once a chat is open.
+const ComposerDocuments = lazy(() => import("../documents/ComposerDocuments"));
 
 /** An open chat: its messages (newest page first, earlier pages on demand), settings and composer. */
 export function ChatArea(): JSX.Element {
@@ -249,6 +255,13 @@ export function ChatArea(): JSX.Element {
                 )}
               </Show>
               <StreamAnnouncer chatId={chatId()} />
+              <Suspense>
+                <ComposerDocuments
+                  chatId={current().id}
+                  chatKey={current().id}
+                  onServer={chat.data?.chat !== undefined}
+                />
+              </Suspense>
               <MessageInput
                 streaming={busy()}
                 onStop={stopStreaming}
@@ -265,6 +278,7 @@ export function ChatArea(): JSX.Element {
                         content,
                         model: current().model,
                         temperature: current().temperature,
+                        useLibrary: usesLibrary(sentIn),
                       },
                       () => mounted && chatId() === sentIn,
                     ),

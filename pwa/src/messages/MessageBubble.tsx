@@ -1,4 +1,4 @@
-import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
+import { createSignal, type JSX, lazy, Match, Show, Suspense, Switch } from "solid-js";
 import type { MessageStatus } from "../gql/graphql";
 import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
@@ -8,6 +8,9 @@ import { AnswerText } from "./AnswerText";
 import type { ChatMessage } from "./conversation";
 import { EditMessageForm } from "./EditMessageForm";
 import type { StreamState } from "./stream-assembly";
+
+// Only answers from documents have sources: their list comes with the documents' lazy code.
+const SourceList = lazy(() => import("../documents/SourceList"));
 
 function StatusLine(props: { status: MessageStatus; error?: { code: string } | null }): JSX.Element {
   return (
@@ -100,6 +103,11 @@ export function MessageBubble(props: {
             <div class="message-body">
               <AnswerText text={text()} streaming={status() === "STREAMING"} />
             </div>
+            <Show when={status() !== "STREAMING" && (props.message.sources?.length ?? 0) > 0}>
+              <Suspense>
+                <SourceList sources={props.message.sources} />
+              </Suspense>
+            </Show>
             <Show when={props.message.budgetFallbackFrom}>
               {(from) => (
                 <p class="message-status metadata budget-fallback">

@@ -1,7 +1,8 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, type JSX, onCleanup, Show } from "solid-js";
+import { createSignal, type JSX, lazy, onCleanup, Show, Suspense } from "solid-js";
 import { type AssistantChoice, AssistantSelector } from "../assistants/AssistantSelector";
 import { budgetRefusalText } from "../budgets/budget-state";
+import { NEW_CHAT, setUsesLibrary, usesLibrary } from "../documents/library-choice";
 import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { DEFAULT_TEMPERATURE, ModelSettings } from "../models/ModelSettings";
@@ -9,6 +10,9 @@ import { createModels } from "../models/models";
 import { online } from "../offline/network";
 import { sendChatMessage } from "./chat-actions";
 import { MessageInput } from "./MessageInput";
+
+// "Use my library" (in the documents' lazy code, with the chat's files once it is open).
+const ComposerDocuments = lazy(() => import("../documents/ComposerDocuments"));
 
 /** A new chat: choose model, temperature or an assistant, write the first message. */
 export function Welcome(): JSX.Element {
@@ -45,11 +49,20 @@ export function Welcome(): JSX.Element {
       assistantId: assistant()?.id ?? null,
     };
     const chatId = crypto.randomUUID();
-    const refused = await sendChatMessage({ chatId, content, ...settings, newChat: settings }, () => mounted);
+    const useLibrary = usesLibrary(NEW_CHAT);
+    const refused = await sendChatMessage(
+      { chatId, content, ...settings, useLibrary, newChat: settings },
+      () => mounted,
+    );
     setError(
       refused ? (refused.budget ? budgetRefusalText(refused.budget) : describeCode(refused.code)) : "",
     );
     if (refused) return false;
+    // The new chat goes on as it was started; the next new one starts without the library again.
+    if (useLibrary) {
+      setUsesLibrary(chatId, true);
+      setUsesLibrary(NEW_CHAT, false);
+    }
     navigate(`/chats/${chatId}`);
     return true;
   };
@@ -81,6 +94,9 @@ export function Welcome(): JSX.Element {
           {error()}
         </p>
       </Show>
+      <Suspense>
+        <ComposerDocuments chatKey={NEW_CHAT} />
+      </Suspense>
       <MessageInput streaming={false} onStop={() => {}} onSend={start} />
     </div>
   );

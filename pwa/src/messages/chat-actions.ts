@@ -178,6 +178,7 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
         clientMessageId: item.clientMessageId,
         model: item.model ?? undefined,
         temperature: item.temperature ?? undefined,
+        useLibrary: item.useLibrary ?? undefined,
       },
     })
     .toPromise();

@@ -18,6 +18,7 @@ function message(id: string, role: ChatMessage["role"], patch: Partial<ChatMessa
     createdAt: new Date(clock).toISOString(),
     error: null,
     usage: null,
+    sources: [],
     ...patch,
   };
 }

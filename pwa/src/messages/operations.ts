@@ -20,6 +20,19 @@ export const MessageFieldsFragment = graphql(`
       completionTokens
       costUsd
     }
+    sources {
+      index
+      filename
+      page
+      section
+      excerpt
+      score
+      document {
+        id
+        filename
+        downloadUrl
+      }
+    }
   }
 `);
 

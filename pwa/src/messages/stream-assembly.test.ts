@@ -18,6 +18,7 @@ const completed = (content: string, status: MessageFieldsFragment["status"] = "C
     createdAt: "2026-01-01T00:00:00.000Z",
     error: null,
     usage: null,
+    sources: [],
   },
 });
 

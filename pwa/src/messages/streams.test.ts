@@ -142,6 +142,7 @@ describe("stream store", () => {
         createdAt: "2026-01-01T00:00:00.000Z",
         error: null,
         usage: null,
+        sources: [],
       },
     });
     expect(store.streams.m1).toMatchObject({ text: "Hello, world", status: "COMPLETE" });

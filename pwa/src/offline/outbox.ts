@@ -14,6 +14,8 @@ export interface OutboxItem {
   content: string;
   model?: string | null;
   temperature?: number | null;
+  /** Also search the user's document library for this question. */
+  useLibrary?: boolean;
   createdAt: string;
   /** "sending" exists only in the memory of the tab that sends; it is stored as "pending". */
   state: "pending" | "sending" | "failed";
@@ -72,7 +74,7 @@ export interface OutboxOptions {
 
 export type NewOutboxItem = Pick<
   OutboxItem,
-  "chatId" | "content" | "model" | "temperature" | "newChat" | "userId"
+  "chatId" | "content" | "model" | "temperature" | "useLibrary" | "newChat" | "userId"
 >;
 
 const DELIVERY_LOCK = "xqt5.outbox.delivery";

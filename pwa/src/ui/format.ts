@@ -110,3 +110,25 @@ export function formatPercent(percent: number): string {
     (lang) => new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: digits }),
   ).format(percent / 100);
 }
+
+/** A size in bytes in the unit that reads best: 512 B, 12 kB, 3.4 MB (decimal units, as file managers show). */
+export function formatBytes(bytes: number): string {
+  const [unit, divisor] =
+    bytes >= 1e9
+      ? (["gigabyte", 1e9] as const)
+      : bytes >= 1e6
+        ? (["megabyte", 1e6] as const)
+        : bytes >= 1e3
+          ? (["kilobyte", 1e3] as const)
+          : (["byte", 1] as const);
+  const value = bytes / divisor;
+  return cached(
+    `bytes-${unit}-${value < 10 && divisor > 1 ? 1 : 0}`,
+    (lang) =>
+      new Intl.NumberFormat(lang, {
+        style: "unit",
+        unit,
+        maximumFractionDigits: value < 10 && divisor > 1 ? 1 : 0,
+      }),
+  ).format(value);
+}

@@ -1,0 +1,91 @@
+import type { DocumentsDictionary } from "./en";
+
+// Deutsche Texte der Dokumente: mit ihren Bildschirmen geladen, nicht mit dem ersten.
+export const documentsDe: DocumentsDictionary = {
+  title: "Dokumente",
+  intro:
+    "Ihre Bibliothek: Was Sie hier hochladen, wird in jedem Chat durchsucht, in dem „Meine Bibliothek nutzen“ an ist.",
+  upload: "Dateien hochladen",
+  accepted: "PDF, Word (.docx), Excel (.xlsx), CSV, HTML, Text, Markdown und Bilder (PNG, JPEG, WebP).",
+  empty: "Noch keine Dokumente. Laden Sie eine Datei hoch, um Fragen dazu zu stellen.",
+  loading: "Dokumente werden geladen …",
+  more: "Mehr anzeigen",
+  kind: {
+    pdf: "PDF",
+    docx: "Word",
+    xlsx: "Excel",
+    csv: "CSV",
+    html: "HTML",
+    text: "Text",
+    markdown: "Markdown",
+    image: "Bild",
+    other: "Datei",
+  },
+  status: {
+    uploading: "Wird hochgeladen: {{ sent }} von {{ total }}",
+    uploadBar: "Hochladen von {{ name }}",
+    processingBar: "Verarbeitung von {{ name }}",
+    QUEUED: "Wartet auf die Verarbeitung",
+    EXTRACTING: "Text wird gelesen",
+    EXTRACTING_PAGES: "Seite {{ done }} von {{ total }} wird gelesen",
+    OCR: "Texterkennung (OCR)",
+    OCR_PAGES: "OCR Seite {{ done }} von {{ total }}",
+    CHUNKING: "Wird in Abschnitte geteilt",
+    EMBEDDING: "Abschnitte werden indexiert",
+    EMBEDDING_PAGES: "Abschnitt {{ done }} von {{ total }} wird indexiert",
+    SUMMARISING: "Zusammenfassung wird geschrieben",
+    DONE: "Wird abgeschlossen",
+    pagesOne: "1 Seite",
+    pagesMany: "{{ count }} Seiten",
+    chunksOne: "1 Abschnitt",
+    chunksMany: "{{ count }} Abschnitte",
+    ocrPages: "{{ count }} per OCR gelesen",
+    ready: "Bereit",
+    failed: "Fehlgeschlagen: {{ reason }}",
+  },
+  rename: "Umbenennen",
+  renameTitle: "„{{ name }}“ umbenennen",
+  newName: "Dateiname",
+  delete: "Löschen",
+  deleteTitle: "Dokument löschen",
+  deleteText:
+    "„{{ name }}“ löschen? Die Datei und alle ihre Abschnitte werden entfernt. Antworten, die sie zitiert haben, behalten ihre Quellenangaben und Auszüge. Das lässt sich nicht rückgängig machen.",
+  download: "Original herunterladen",
+  downloading: "Wird heruntergeladen …",
+  downloadFailed: "Herunterladen fehlgeschlagen: {{ reason }}",
+  uploadFailed: "„{{ name }}“ wurde nicht hochgeladen: {{ reason }}",
+  dismiss: "Ausblenden",
+  errors: {
+    DOCUMENT_UNSUPPORTED_TYPE:
+      "Diese Art von Datei wird nicht unterstützt. Laden Sie eine PDF-, Word- (.docx), Excel- (.xlsx), CSV-, HTML-, Text- oder Markdown-Datei oder ein Bild (PNG, JPEG, WebP) hoch.",
+    DOCUMENT_UNREADABLE:
+      "Die Datei konnte nicht gelesen werden: Sie ist vielleicht beschädigt oder nicht die Art von Datei, die ihr Name angibt.",
+    DOCUMENT_TOO_LARGE: "Die Datei ist zu groß.",
+    DOCUMENT_TOO_LARGE_LIMIT: "Die Datei ist zu groß: Eine Datei darf höchstens {{ limit }} groß sein.",
+    DOCUMENT_EMPTY: "Die Datei enthält keinen lesbaren Text.",
+    DOCUMENT_ENCRYPTED:
+      "Die Datei ist mit einem Passwort geschützt. Entfernen Sie den Schutz und laden Sie sie erneut hoch.",
+    DOCUMENT_TOO_MANY_PAGES: "Die Datei hat zu viele Seiten. Teilen Sie sie in kleinere Dateien auf.",
+    STORAGE_QUOTA_EXCEEDED_LIMIT:
+      "Ihre Dokumente dürfen zusammen {{ quota }} belegen, {{ used }} sind belegt. Löschen Sie Dokumente, die Sie nicht mehr brauchen.",
+    NOT_FOUND: "Das Dokument oder sein Chat existiert nicht mehr.",
+    NETWORK: "Keine Verbindung zum Server. Versuchen Sie es wieder, sobald Sie online sind.",
+  },
+  chat: {
+    attach: "Dateien an diesen Chat anhängen",
+    takePhoto: "Foto aufnehmen",
+    attached: "Dateien in diesem Chat",
+    useLibrary: "Meine Bibliothek nutzen",
+    offline:
+      "Dateien lassen sich anhängen, sobald dieser Chat beim Server angekommen ist: Er wird gesendet, sobald Sie online sind.",
+  },
+  sources: {
+    title: "Quellen",
+    page: "S. {{ page }}",
+    open: "Quelle {{ index }}: {{ filename }}, Seite {{ page }}",
+    excerpt: "Auszug",
+    section: "Abschnitt",
+    pageLong: "Seite {{ page }}",
+    deleted: "Das Dokument wurde inzwischen gelöscht; der Auszug bleibt erhalten.",
+  },
+};
