@@ -11,6 +11,7 @@ import {
   startTestApp,
   type TestApp,
 } from "../../test/support/test-app.js";
+import { uploadDocument, waitForDocument } from "../../test/support/upload.js";
 
 // Two organisations over GraphQL: the platform operator (first account) creates B and invites its
 // first admin by link; B's people see nothing of A, and every id of B's rows is NOT_FOUND to A.
@@ -231,6 +232,45 @@ describe("organisations", () => {
     const usageB = await app.gql<{ usage: { requests: number } }>(`{ usage { requests } }`, {}, { token });
     expect(usageB.data!.usage.requests).toBeGreaterThan(0);
     expect(usageA.data!.usage.requests).toBe(0);
+  });
+});
+
+describe("documents across organisations", () => {
+  it("another organisation's admin cannot see, search, download or cite a member's document", async () => {
+    const uploaded = await uploadDocument(
+      app,
+      memberA.accessToken,
+      { name: "geheim.md", content: "# Vertraulich\n\nDer Tresorcode der Alpha GmbH lautet 8842." },
+      { scope: "LIBRARY" },
+    );
+    const id = uploaded.data!.uploadDocument.id;
+    expect((await waitForDocument(app, memberA.accessToken, id)).status).toBe("READY");
+    const token = adminB.accessToken;
+    const seen = await app.gql(`query($id: ID!) { document(id: $id) { id } }`, { id }, { token });
+    expect(seen.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const found = await app.gql<{ searchDocuments: unknown[] }>(
+      `{ searchDocuments(query: "Tresorcode Alpha") { text } }`,
+      {},
+      { token },
+    );
+    expect(found.data?.searchDocuments).toEqual([]);
+    const download = await fetch(`${app.url}/documents/${id}/file`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(download.status).toBe(404);
+    const chat = await createChat(app, adminB, { model: "openai/gpt-4.1-mini" });
+    const sent = await sendMessage(app, adminB, {
+      chatId: chat.id,
+      content: "Wie lautet der Tresorcode?",
+      useLibrary: true,
+    });
+    await waitForAnswer(app, adminB, chat.id, sent.assistantMessage.id);
+    // The answers' calls (the document's own summary, in A, uses the cheap model and holds the text).
+    const answers = fake.server.requests.filter(
+      (request) => (request.body as { model?: string } | undefined)?.model === "gpt-4.1-mini",
+    );
+    expect(JSON.stringify(answers.at(-1)?.body)).toContain("Wie lautet der Tresorcode?");
+    expect(JSON.stringify(answers.map((request) => request.body))).not.toContain("8842");
   });
 });
 
