@@ -32,9 +32,9 @@ const CANDIDATE_HITS = 12;
 const WITH_NEIGHBOURS = 2;
 const EXCERPT_CHARS = 300;
 /**
- * No tokenizer makes more tokens of a text than it has UTF-8 bytes, and few make fewer than a quarter:
- * the passages are capped at this many bytes per token of the budget, so that the budget's worst case
- * (see reservedBytes) holds for every provider's tokenizer.
+ * The budget's worst case counts a prompt's UTF-8 bytes as its tokens (no tokenizer makes more). Passages
+ * are therefore capped twice: by tokens (our tokenizer, for the context budget) and by this many bytes per
+ * budget token, and `reservedBytes` reserves exactly those bytes.
  */
 const BYTES_PER_TOKEN = 4;
 const INSTRUCTIONS =

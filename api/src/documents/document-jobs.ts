@@ -101,14 +101,6 @@ export class DocumentJobs {
       });
   }
 
-  /** Resolves when no job runs here (tests). */
-  async idle(): Promise<void> {
-    while (this.looking || this.running.size > 0) {
-      await this.looking;
-      await Promise.all([...this.running.values()].map((job) => job.done));
-    }
-  }
-
   /**
    * Stops taking jobs and aborts the running ones; their claims are given back, so that another process
    * (or this one after a restart) resumes them at once.
