@@ -136,9 +136,19 @@ test("a hard monthly budget stops a member's send, keeps the text, and everyone 
   await expectAccessible(memberPage, "chat, send refused by a budget");
   await screenshot(memberPage, testInfo, "budget-refused");
 
-  // Regenerating is refused the same way; the answer stays.
+  // Regenerating is refused the same way; the answer stays. (The refusal of the send above is still on
+  // screen: wait for the regeneration's own answer, and for the composer to be free again.)
+  const regenerated = memberPage.waitForResponse((response) => {
+    try {
+      return response.request().postDataJSON()?.operationName === "RegenerateMessage";
+    } catch {
+      return false;
+    }
+  });
   await lastAnswer(memberPage).getByRole("button", { name: "Regenerate" }).click();
+  expect(JSON.stringify(await (await regenerated).json())).toContain("BUDGET_EXCEEDED");
   await expect(refusal).toBeVisible();
+  await expect(memberPage.getByRole("button", { name: "Send" })).toBeVisible();
   await expect(lastAnswer(memberPage)).toHaveAttribute("data-status", "COMPLETE");
 
   // The sidebar warns in words, not by colour alone.
