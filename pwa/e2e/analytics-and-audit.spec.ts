@@ -49,7 +49,30 @@ async function accessToken(request: APIRequestContext, login: string, password =
   return grant.accessToken;
 }
 
+/**
+ * Waits until every chat of the person has its title: the title is made by a call in the background after
+ * the answer, recorded as usage before it is written, so only then are the person's figures complete.
+ */
+async function titlesWritten(request: APIRequestContext, token: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const data = await graphql<{ chats: { edges: { node: { title: string } }[] } }>(
+          request,
+          "{ chats(first: 50) { edges { node { title } } } }",
+          {},
+          token,
+        );
+        return data.chats.edges.filter((edge) => edge.node.title === "New Conversation").length;
+      },
+      { message: "chats still without a title", timeout: 30_000 },
+    )
+    .toBe(0);
+}
+
+/** The person's usage, once the calls their chats made in the background are recorded. */
 async function myTotals(request: APIRequestContext, token: string): Promise<Totals> {
+  await titlesWritten(request, token);
   const data = await graphql<{ myUsage: { totals: Totals } }>(
     request,
     `{ myUsage(groupBy: [DAY]) { ${TOTALS} } }`,

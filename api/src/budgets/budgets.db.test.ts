@@ -4,7 +4,7 @@ import { createChat, SEND_MESSAGE, type SendResult, waitForAnswer } from "../../
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
 import { runAs } from "../db/request-identity.js";
-import { MODEL_CATALOGUE } from "../providers/catalogue.js";
+import { MODEL_CATALOGUE, parseModelId } from "../providers/catalogue.js";
 import { sweepBudgetReservations } from "./budget-sweeper.js";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "./worst-case.js";
 
@@ -329,7 +329,14 @@ describe("budgets", () => {
       );
       expect(sent.errors, provider).toBeUndefined();
       await waitForAnswer(app, member, chat.id, sent.data?.sendMessage.assistantMessage.id as string);
-      const call = fake.server.requests.find((request) => request.method === "POST");
+      // The chat's own call: the previous chat's title may still arrive after the reset.
+      const providerModel = parseModelId(model?.id ?? "")?.providerModel;
+      const call = fake.server.requests.find(
+        (request) =>
+          request.method === "POST" &&
+          ((request.body as { model?: string } | undefined)?.model === providerModel ||
+            request.path.includes(`/${providerModel}:`)),
+      );
       const limit = parameters[provider]?.((call?.body ?? {}) as Record<string, unknown>);
       // A hard budget applies: the limit is always sent (what the room buys, at most the default).
       seen[provider] = typeof limit === "number" && limit > 0 && limit <= DEFAULT_MAX_OUTPUT_TOKENS;
