@@ -28,7 +28,8 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
-  reporter: [["list"]],
+  // The JSON report is read by CI's summary (.ci/summary.mjs): each failed test with its first error line.
+  reporter: [["list"], ["json", { outputFile: path.join(pwaRoot, "test-results/playwright.json") }]],
   use: {
     baseURL,
     launchOptions: chromiumLaunchOptions,
