@@ -5,6 +5,11 @@ import type { App } from "./app.js";
 
 // While closing, keep-alive connections become idle after their last response; they are closed then.
 const IDLE_SWEEP_MS = 100;
+// An idle kept-alive connection stays open longer than the proxies and clients in front keep theirs
+// (Nginx, Traefik and load balancers: 60 s): with Node's 5 s, a client reusing a connection the server
+// had just closed got ECONNRESET. Headers must be allowed a little longer than an idle connection.
+export const KEEP_ALIVE_MS = 65_000;
+const HEADERS_TIMEOUT_MS = KEEP_ALIVE_MS + 1_000;
 
 export interface RunningServer {
   server: Server;
@@ -19,6 +24,8 @@ export async function listen(app: App, port: number, host: string): Promise<Runn
   const server = createServer(app.handle);
   // Long-lived SSE responses must not be cut by Node's request timeout.
   server.requestTimeout = 0;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
