@@ -143,6 +143,71 @@ describe("system prompt placement and request shape", () => {
     });
   });
 
+  // A 1×1 PNG: what matters is where each provider expects it, and that the bytes arrive unchanged.
+  const image = {
+    mimeType: "image/png",
+    base64:
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  };
+  const withImage = (provider: ProviderId) =>
+    testRequest(provider, { messages: [{ role: "user", content: "Was steht hier?", images: [image] }] });
+
+  it.each(["openai", "xai", "azure", "mistral", "ollama"] as const)(
+    "%s: an image goes first as an image_url part with a data URL, the text after it",
+    async (provider) => {
+      const result = await collect(
+        fakeAdapter(fake.server, provider).stream(withImage(provider), openSignal()),
+      );
+      expect(result.text).toContain("(I see 1 image.)");
+      expect(lastBody().messages).toEqual([
+        {
+          role: "user",
+          content: [
+            { type: "image_url", image_url: { url: `data:image/png;base64,${image.base64}` } },
+            { type: "text", text: "Was steht hier?" },
+          ],
+        },
+      ]);
+    },
+  );
+
+  it("anthropic: an image goes first as a base64 image block, the text after it", async () => {
+    const result = await collect(
+      fakeAdapter(fake.server, "anthropic").stream(withImage("anthropic"), openSignal()),
+    );
+    expect(result.text).toContain("(I see 1 image.)");
+    expect(lastBody().messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "image", source: { type: "base64", media_type: "image/png", data: image.base64 } },
+          { type: "text", text: "Was steht hier?" },
+        ],
+      },
+    ]);
+  });
+
+  it("google: an image goes first as inlineData, the text after it", async () => {
+    const result = await collect(
+      fakeAdapter(fake.server, "google").stream(withImage("google"), openSignal()),
+    );
+    expect(result.text).toContain("(I see 1 image.)");
+    expect(lastBody().contents).toEqual([
+      {
+        role: "user",
+        parts: [{ inlineData: { mimeType: "image/png", data: image.base64 } }, { text: "Was steht hier?" }],
+      },
+    ]);
+  });
+
+  it("a turn without images keeps its text as a plain string", async () => {
+    const result = await collect(
+      fakeAdapter(fake.server, "openai").stream(testRequest("openai"), openSignal()),
+    );
+    expect(result.text).not.toContain("I see");
+    expect((lastBody().messages as { content: unknown }[])[0]?.content).toBeTypeOf("string");
+  });
+
   it("sends each provider's own authentication and path", async () => {
     const seen: Record<string, { path: string; headers: Record<string, string> }> = {};
     for (const provider of ["openai", "mistral", "xai", "azure", "ollama"] as const) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseStreamPayload, streamEndedEarly, streamRequest } from "./stream-request.js";
-import type { AdapterOptions, CompletionRequest, ProviderAdapter, TokenUsage } from "./types.js";
+import type { AdapterOptions, ChatTurn, CompletionRequest, ProviderAdapter, TokenUsage } from "./types.js";
 
 // Anthropic Messages API: `POST {base}/v1/messages` with `stream: true`. Events: message_start (input usage),
 // content_block_start/delta/stop, ping (anywhere), message_delta (stop reason + cumulative usage),
@@ -73,7 +73,7 @@ function buildRequestBody(request: CompletionRequest): Record<string, unknown> {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     ...(request.system ? { system: request.system } : {}),
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    messages: request.messages.map((turn) => ({ role: turn.role, content: anthropicContent(turn) })),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     stream: true,
   };
@@ -94,4 +94,16 @@ function normaliseUsage(usage: AnthropicUsage): TokenUsage {
     completionTokens: usage.output_tokens ?? 0,
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
   };
+}
+
+/** Text alone stays a string; with images the content is blocks, each image a base64 `image` block. */
+function anthropicContent({ content, images }: ChatTurn) {
+  if (!images?.length) return content;
+  return [
+    ...images.map((image) => ({
+      type: "image",
+      source: { type: "base64", media_type: image.mimeType, data: image.base64 },
+    })),
+    { type: "text", text: content },
+  ];
 }

@@ -135,7 +135,12 @@ function buildRequestBody(request: CompletionRequest): Record<string, unknown> {
   return {
     contents: request.messages.map((turn) => ({
       role: turn.role === "assistant" ? "model" : "user",
-      parts: [{ text: turn.content }],
+      parts: [
+        ...(turn.images ?? []).map((image) => ({
+          inlineData: { mimeType: image.mimeType, data: image.base64 },
+        })),
+        { text: turn.content },
+      ],
     })),
     ...(request.system ? { systemInstruction: { parts: [{ text: request.system }] } } : {}),
     ...(Object.keys(generationConfig).length > 0 ? { generationConfig } : {}),

@@ -3,6 +3,7 @@ import { embeddingResult } from "./embedding-result.js";
 import { postJson } from "./json-request.js";
 import { parseStreamPayload, streamEndedEarly, streamRequest } from "./stream-request.js";
 import type {
+  ChatTurn,
   CompletionRequest,
   EmbeddingRequest,
   EmbeddingResult,
@@ -114,7 +115,7 @@ function buildRequestBody(
   config: OpenAiCompatibleConfig,
   request: CompletionRequest,
 ): Record<string, unknown> {
-  const turns = request.messages.map(({ role, content }) => ({ role, content }));
+  const turns = request.messages.map((turn) => ({ role: turn.role, content: openAiContent(turn) }));
   const messages = request.system ? [{ role: "system", content: request.system }, ...turns] : turns;
   return {
     model: request.model,
@@ -126,6 +127,18 @@ function buildRequestBody(
       ? {}
       : { [config.maxTokensField ?? "max_completion_tokens"]: request.maxOutputTokens }),
   };
+}
+
+/** Text alone stays a string; with images the content is parts, each image a data: URL (`image_url`). */
+function openAiContent({ content, images }: ChatTurn) {
+  if (!images?.length) return content;
+  return [
+    ...images.map((image) => ({
+      type: "image_url",
+      image_url: { url: `data:${image.mimeType};base64,${image.base64}` },
+    })),
+    { type: "text", text: content },
+  ];
 }
 
 function visibleText(content: string | z.infer<typeof contentPartSchema>[] | null | undefined): string {

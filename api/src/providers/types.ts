@@ -30,9 +30,19 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   ollama: "Ollama",
 };
 
+/** An image sent with a user's turn, to a model that reads images. */
+export interface TurnImage {
+  /** image/png, image/jpeg or image/webp. */
+  mimeType: string;
+  /** The file's bytes, base64-encoded (every provider takes images inline). */
+  base64: string;
+}
+
 export interface ChatTurn {
   role: "user" | "assistant";
   content: string;
+  /** Each adapter places them the provider's own way, before the turn's text. */
+  images?: TurnImage[];
 }
 
 export interface CompletionRequest {

@@ -1,5 +1,6 @@
 import {
   contentText,
+  countParts,
   isRecord,
   jsonReply,
   REASONING_PIECES,
@@ -82,6 +83,16 @@ function parseRequest(body: unknown): ParsedRequest | JsonReply {
   return {
     model: body.model,
     lastUserText: contentText(lastUser?.content),
+    lastUserImages: countParts(
+      lastUser?.content,
+      (part) =>
+        part.type === "image" &&
+        isRecord(part.source) &&
+        part.source.type === "base64" &&
+        /^image\/(png|jpeg|webp|gif)$/.test(String(part.source.media_type)) &&
+        typeof part.source.data === "string" &&
+        part.source.data.length > 0,
+    ),
     promptText: [contentText(body.system), ...messages.map((message) => contentText(message.content))].join(
       "\n",
     ),

@@ -1,4 +1,12 @@
-import { contentText, DONE_EVENT, dataEvent, isRecord, PING_COMMENT, wantsPing } from "./sse-format.js";
+import {
+  contentText,
+  countParts,
+  DONE_EVENT,
+  dataEvent,
+  isRecord,
+  PING_COMMENT,
+  wantsPing,
+} from "./sse-format.js";
 import type { ErrorStatus, JsonReply, ParsedRequest, StreamPlan, Usage, WireFormat } from "./types.js";
 
 // The Chat Completions stream shared by OpenAI, Azure, xAI, Mistral and Ollama; each variant supplies the
@@ -75,6 +83,14 @@ function parseChatRequest(
   return {
     model,
     lastUserText: contentText(lastUser?.content),
+    lastUserImages: countParts(
+      lastUser?.content,
+      (part) =>
+        part.type === "image_url" &&
+        isRecord(part.image_url) &&
+        typeof part.image_url.url === "string" &&
+        /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+=*$/.test(part.image_url.url),
+    ),
     promptText: messages.map((message) => contentText(message.content)).join("\n"),
     includeUsage: streamOptions.include_usage === true,
     maxOutputTokens: numberOrUndefined(body.max_completion_tokens ?? body.max_tokens),

@@ -1,4 +1,4 @@
-import { contentText, isRecord, jsonReply, REASONING_PIECES, wantsPing } from "./sse-format.js";
+import { contentText, countParts, isRecord, jsonReply, REASONING_PIECES, wantsPing } from "./sse-format.js";
 import type { AuthCheck, ErrorStatus, JsonReply, ParsedRequest, StreamPlan, WireFormat } from "./types.js";
 
 // Gemini `streamGenerateContent?alt=sse` as recorded (reference §4.3): `data: {json}\r\n\r\n`, every chunk
@@ -90,6 +90,16 @@ function parseRequest(body: unknown, pathModel: string | undefined): ParsedReque
   return {
     model: pathModel,
     lastUserText: textOf(lastUser),
+    lastUserImages: isRecord(lastUser)
+      ? countParts(
+          lastUser.parts,
+          (part) =>
+            isRecord(part.inlineData) &&
+            typeof part.inlineData.mimeType === "string" &&
+            part.inlineData.mimeType.startsWith("image/") &&
+            typeof part.inlineData.data === "string",
+        )
+      : 0,
     promptText: [textOf(body.systemInstruction), ...contents.map(textOf)].join("\n"),
     includeUsage: true,
     maxOutputTokens:

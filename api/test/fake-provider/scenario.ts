@@ -48,9 +48,10 @@ function topicOf(lastUserText: string): string {
 }
 
 /** Several sentences with multi-byte characters (2-, 3- and 4-byte UTF-8), derived from the prompt. */
-export function defaultReply(lastUserText: string): string {
+export function defaultReply(lastUserText: string, images = 0): string {
   return [
     `Grüße 👋 … you wrote: „${topicOf(lastUserText)}“.`,
+    ...(images > 0 ? [`(I see ${images} image${images === 1 ? "" : "s"}.)`] : []),
     "This answer comes from the fake provider and is the same every time.",
     "It mixes Straße, naïve café, 日本語 and emoji 🚀🧪 to exercise UTF-8 handling.",
     "That is all — done ✅",

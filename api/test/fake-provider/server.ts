@@ -217,7 +217,7 @@ export async function startFakeProviderServer(
     requestCount++;
     const markers = markersIn(parsed.lastUserText);
     const effective = applyMarkers(
-      { ...DEFAULT_SCENARIO, text: defaultReply(parsed.lastUserText), ...scenario },
+      { ...DEFAULT_SCENARIO, text: defaultReply(parsed.lastUserText, parsed.lastUserImages), ...scenario },
       markers,
       parsed.lastUserText,
     );

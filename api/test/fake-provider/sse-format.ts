@@ -43,6 +43,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The text of a message content that may be a string or a list of `{type:"text", text}` blocks. */
+/** How many parts of a content array match (0 for a plain string). */
+export function countParts(content: unknown, matches: (part: Record<string, unknown>) => boolean): number {
+  return Array.isArray(content) ? content.filter((part) => isRecord(part) && matches(part)).length : 0;
+}
+
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";

@@ -58,6 +58,8 @@ export interface JsonReply {
 export interface ParsedRequest {
   model: string;
   lastUserText: string;
+  /** Well-formed inline images in the last user turn, in the provider's own shape. */
+  lastUserImages: number;
   /** All prompt text (system + messages), for the default prompt token count. */
   promptText: string;
   includeUsage: boolean;
