@@ -126,6 +126,16 @@ builder.prismaObjectField("Message", "sources", (t) =>
     query: { orderBy: { position: "asc" } },
   }),
 );
+builder.prismaObjectFields("Message", (t) => ({
+  attachments: t.field({
+    type: [DocumentRef],
+    description: "The images sent with this message (a user's), in the order they were attached",
+    select: {
+      attachments: { select: { document: true }, orderBy: { document: { createdAt: "asc" } } },
+    },
+    resolve: (message) => message.attachments.map((attachment) => attachment.document),
+  }),
+}));
 void MessageRef;
 
 interface HitShape {

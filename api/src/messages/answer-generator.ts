@@ -1,10 +1,11 @@
 import { requireIdentity } from "../db/request-identity.js";
 import type { AnswerRetrieval } from "../documents/answer-retrieval.js";
 import type { SearchScope } from "../documents/document-search.js";
+import type { MessageImages, TurnWithImages } from "../documents/message-images.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
-import type { ModelInfo } from "../providers/catalogue.js";
+import { type ModelInfo, supportsVision } from "../providers/catalogue.js";
 import { type ProviderCall, streamWithRetry } from "../providers/retry.js";
 import { type ChatTurn, ProviderError, type ProviderId, type TokenUsage } from "../providers/types.js";
 import type { AnswerStreamBus } from "../streaming/answer-stream-bus.js";
@@ -21,7 +22,8 @@ export interface GenerationRequest {
   /** Undefined when the model does not accept a temperature. */
   temperature: number | undefined;
   system?: string;
-  history: ChatTurn[];
+  /** The turns to send; a user's turn names its images, given to the model once it is known. */
+  history: TurnWithImages[];
   /** Called after a successful answer (e.g. to title a new chat); failures there are the callee's. */
   onComplete?: (answer: string) => void;
   /** The personal API key the answer was asked with (its usage is the key's). */
@@ -81,6 +83,8 @@ export interface AnswerGeneratorOptions {
   budgets?: { release(reservationId: string): Promise<void> };
   /** Finds the passages of the person's documents an answer is given (and saves them as its sources). */
   retrieval?: Pick<AnswerRetrieval, "prepare">;
+  /** Gives the model the images sent with the turns (inline, or as their recognised text). */
+  images?: Pick<MessageImages, "prepare">;
 }
 
 /** The broadcast topic of stop requests: the id of an answer to stop, wherever it is generated. */
@@ -238,6 +242,7 @@ export class AnswerGenerator {
       const resolved = await models.resolve(identity, request.modelId);
       model = resolved.model;
       request = await this.withPassages(request, identity.orgId, generation.controller.signal);
+      const messages = await this.withImages(request, resolved.model, generation.controller.signal);
       const provider = resolved.model.provider;
       const calledAt = performance.now();
       timing.startedAt = calledAt;
@@ -246,7 +251,7 @@ export class AnswerGenerator {
         {
           model: resolved.model.providerModel,
           system: request.system,
-          messages: request.history,
+          messages,
           temperature: request.temperature,
           maxOutputTokens: request.maxOutputTokens,
           idleTimeoutMs: this.options.providerIdleTimeoutMs,
@@ -343,6 +348,32 @@ export class AnswerGenerator {
       ...request,
       system: request.system ? `${request.system}\n\n${found.instructions}` : found.instructions,
     };
+  }
+
+  /**
+   * The turns with their images, as the model takes them. When some went as their recognised text, the
+   * answer says so (imagesAsText), so that the person knows the model did not see them.
+   */
+  private async withImages(
+    request: GenerationRequest,
+    model: ModelInfo,
+    signal: AbortSignal,
+  ): Promise<ChatTurn[]> {
+    const { images, prisma } = this.options;
+    const hasImages = request.history.some((turn) => turn.imageIds?.length);
+    if (!images || !hasImages) return request.history.map(({ imageIds: _, ...turn }) => turn);
+    const prepared = await images.prepare(
+      request.history,
+      { provider: model.provider, vision: supportsVision(model) },
+      signal,
+    );
+    if (prepared.asText) {
+      await prisma.message.update({
+        where: { id: request.assistantMessageId },
+        data: { imagesAsText: true },
+      });
+    }
+    return prepared.turns;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { requireIdentity } from "../db/request-identity.js";
+import type { MessageImages } from "../documents/message-images.js";
 import type { Message, PrismaClient } from "../generated/prisma/client.js";
 import type { ModelAccess } from "../models/model-access.js";
 import type { Logger } from "../observability/logger.js";
@@ -40,6 +41,8 @@ interface Dependencies {
   logger: Logger;
   /** Gives back the answer's budget reservation when it cannot start. */
   budgets?: { release(reservationId: string): Promise<void> };
+  /** The images sent with the chat's messages. */
+  images?: Pick<MessageImages, "ofMessages">;
 }
 
 /**
@@ -115,8 +118,12 @@ export class AnswerStarter {
     const stored = await prisma.message.findMany({
       where: { chatId: chat.id, createdAt: { lte: userMessage.createdAt } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { role: true, content: true, status: true },
+      select: { id: true, role: true, content: true, status: true },
     });
+    const images = await this.deps.images?.ofMessages(
+      stored.filter((message) => message.role === "user").map((message) => message.id),
+    );
+    const turns = stored.map((message) => ({ ...message, imageIds: images?.get(message.id) }));
     const chosenTemperature =
       temperature ?? chat.temperature?.toNumber() ?? chat.assistant?.temperature ?? defaults.temperature;
     const system = chat.assistant?.systemPrompt || undefined;
@@ -131,7 +138,7 @@ export class AnswerStarter {
       temperature: known && !known.supportsTemperature ? undefined : chosenTemperature,
       system,
       retrieval: { chatId: chat.id, useLibrary: userMessage.useLibrary, question: userMessage.content },
-      history: buildHistory(stored, {
+      history: buildHistory(turns, {
         contextWindow: known?.contextWindow ?? FALLBACK_CONTEXT_WINDOW,
         system,
       }),

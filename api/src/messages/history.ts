@@ -1,9 +1,11 @@
-import type { ChatTurn } from "../providers/types.js";
+import { IMAGE_PROMPT_TOKENS, type TurnWithImages } from "../documents/message-images.js";
 
 export interface StoredTurn {
   role: string;
   content: string;
   status: string;
+  /** The images sent with a user's message (their document ids). */
+  imageIds?: string[];
 }
 
 // Characters per token, on the safe side for German and code.
@@ -20,19 +22,23 @@ export const estimateTokens = (text: string) => Math.ceil(text.length / CHARS_PE
 export function buildHistory(
   messages: StoredTurn[],
   options: { contextWindow: number; system?: string; reservedForAnswer?: number },
-): ChatTurn[] {
-  const turns: ChatTurn[] = messages
+): TurnWithImages[] {
+  const turns: TurnWithImages[] = messages
     .filter(
       (message) => message.role === "user" || (message.role === "assistant" && message.content.length > 0),
     )
-    .map((message) => ({ role: message.role === "user" ? "user" : "assistant", content: message.content }));
+    .map((message) => ({
+      role: message.role === "user" ? "user" : "assistant",
+      content: message.content,
+      ...(message.role === "user" && message.imageIds?.length ? { imageIds: message.imageIds } : {}),
+    }));
 
   const reserved = options.reservedForAnswer ?? Math.min(8_192, Math.floor(options.contextWindow / 4));
   let budget = options.contextWindow - reserved - (options.system ? estimateTokens(options.system) : 0);
-  const kept: ChatTurn[] = [];
+  const kept: TurnWithImages[] = [];
   for (let index = turns.length - 1; index >= 0; index--) {
     const turn = turns[index]!;
-    const cost = estimateTokens(turn.content);
+    const cost = estimateTokens(turn.content) + (turn.imageIds?.length ?? 0) * IMAGE_PROMPT_TOKENS;
     if (kept.length > 0 && cost > budget) break;
     kept.unshift(turn);
     budget -= cost;

@@ -5,6 +5,7 @@ import type { ChatService } from "../chats/chat-service.js";
 import { DEFAULT_CHAT_TITLE } from "../chats/default-title.js";
 import { isUuid } from "../db/uuid.js";
 import type { AnswerRetrieval } from "../documents/answer-retrieval.js";
+import { IMAGE_PROMPT_TOKENS, type MessageImages } from "../documents/message-images.js";
 import { BadInputError, ConflictError, NotFoundError } from "../errors/app-errors.js";
 import { type Message, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { isVisibleTo } from "../sharing/shared-items.js";
@@ -22,6 +23,8 @@ export interface SendMessageInput {
   stream?: boolean | null;
   /** Search the person's document library for this question too (the chat's own documents always are). */
   useLibrary?: boolean | null;
+  /** Images of the person's (documents of this chat or their library) sent with the message. */
+  attachmentIds?: readonly string[] | null;
 }
 
 export interface MessagePair {
@@ -43,6 +46,8 @@ interface Dependencies {
   budgets: BudgetGate;
   /** The passages an answer may be given, for its worst-case cost. */
   retrieval?: Pick<AnswerRetrieval, "applies" | "reservedBytes">;
+  /** Checks and links the images sent with a message. */
+  images?: Pick<MessageImages, "attachable" | "link">;
 }
 
 type ChatWithAssistant = ChatSettings & { messageVersion: number; title: string; userId: string };
@@ -78,14 +83,22 @@ export class MessageService {
         if (existing) return this.awaitIfBlocking(existing, input.stream);
       }
       const chosenModel = await this.deps.starter.modelFor(chat, input.model);
+      const imageIds = await this.attachable(userId, chat.id, input.attachmentIds);
       const last = await this.lastMessage(chat.id);
       const sentAt = timeAfter(last?.createdAt);
       const userMessageId = randomUUID();
       // Refused before anything is written: the text stays with the sender.
-      const admission = await this.admit(chat, chosenModel, null, Boolean(input.useLibrary), input.content);
-      let written: [Message, Message] | null;
+      const admission = await this.admit(
+        chat,
+        chosenModel,
+        null,
+        Boolean(input.useLibrary),
+        input.content,
+        imageIds.length,
+      );
+      let written: [Message, Message, ...unknown[]] | null;
       try {
-        written = await writeIfUnchanged<[Message, Message]>(this.deps.prisma, chat, [
+        written = await writeIfUnchanged<[Message, Message, ...unknown[]]>(this.deps.prisma, chat, [
           this.deps.prisma.message.create({
             data: {
               id: userMessageId,
@@ -102,6 +115,7 @@ export class MessageService {
           this.deps.prisma.message.create({
             data: this.answerData(chat.id, userMessageId, admission, timeAfter(sentAt)),
           }),
+          ...this.links(userMessageId, imageIds),
         ]);
       } catch (error) {
         await this.deps.budgets.release(admission.reservationId);
@@ -338,10 +352,16 @@ export class MessageService {
     before: Date | null,
     useLibrary: boolean,
     newText?: string,
+    newImages = 0,
   ): Promise<Admission> {
-    const [size] = await this.deps.prisma.$queryRaw<PromptSize[]>`
-      select coalesce(sum(octet_length(content)), 0)::int as bytes, count(*)::int as turns
-      from chat_messages where chat_id = ${chat.id}::uuid and (${before}::timestamptz is null or created_at < ${before}::timestamptz)`;
+    const [size] = await this.deps.prisma.$queryRaw<(PromptSize & { images: number })[]>`
+      with sent as (
+        select id, content from chat_messages
+        where chat_id = ${chat.id}::uuid and (${before}::timestamptz is null or created_at < ${before}::timestamptz))
+      select coalesce(sum(octet_length(content)), 0)::int as bytes, count(*)::int as turns,
+        (select count(*)::int from app_message_attachments where message_id in (select id from sent)) as images
+      from sent`;
+    const images = (size?.images ?? 0) + newImages;
     const extra = [newText, chat.assistant?.systemPrompt].filter((text): text is string => Boolean(text));
     const retrieval = this.deps.retrieval;
     const passages =
@@ -354,11 +374,23 @@ export class MessageService {
         bytes:
           (size?.bytes ?? 0) +
           passages +
+          // Bytes count as tokens here; an image counts as the most a provider makes of one.
+          images * IMAGE_PROMPT_TOKENS +
           extra.reduce((sum, text) => sum + Buffer.byteLength(text, "utf8"), 0),
         turns: (size?.turns ?? 0) + extra.length,
       },
       { reservationId: randomUUID() },
     );
+  }
+
+  private attachable(userId: string, chatId: string, ids: readonly string[] | null | undefined) {
+    if (!ids?.length) return Promise.resolve([]);
+    if (!this.deps.images) throw new BadInputError("Images cannot be sent here", { field: "attachmentIds" });
+    return this.deps.images.attachable(userId, chatId, ids);
+  }
+
+  private links(messageId: string, imageIds: readonly string[]) {
+    return imageIds.length > 0 && this.deps.images ? [this.deps.images.link(messageId, imageIds)] : [];
   }
 
   private answerData(chatId: string, replyToId: string, admission: Admission, createdAt: Date) {

@@ -65,6 +65,11 @@ export const MessageRef = builder.prismaObject("Message", {
       description:
         "The model a budget did not allow; the answer came from `model` instead (its fallbackModel)",
     }),
+    imagesAsText: t.exposeBoolean("imagesAsText", {
+      description:
+        "The model reads no images (or one was too large for it): it was given the text recognised in " +
+        "the question's images instead",
+    }),
     error: t.field({
       type: MessageError,
       nullable: true,
@@ -110,6 +115,12 @@ const SendMessageInput = builder.inputType("SendMessageInput", {
         "Also search your document library for this question (the chat's own documents always are); " +
         "its answer (and a regenerated one) cites what it used in `sources`",
     }),
+    attachmentIds: t.idList({
+      description:
+        "Images to send with the message (at most 10; your documents of this chat or your library, uploaded " +
+        "with uploadDocument). A model that reads images gets them; one that does not gets the text " +
+        "recognised in them, and its answer says so (imagesAsText)",
+    }),
   }),
 });
 
@@ -119,7 +130,11 @@ builder.mutationFields((t) => ({
     description: "Saves the message and starts the answer (follow it with messageStream).",
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      context.services.messages.send(context.viewer.userId, { ...input, chatId: String(input.chatId) }),
+      context.services.messages.send(context.viewer.userId, {
+        ...input,
+        chatId: String(input.chatId),
+        attachmentIds: input.attachmentIds?.map(String),
+      }),
   }),
   stopGeneration: t.withAuth({ loggedIn: true }).field({
     type: MessageRef,

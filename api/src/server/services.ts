@@ -24,6 +24,7 @@ import { DocumentSearch } from "../documents/document-search.js";
 import { DocumentService } from "../documents/document-service.js";
 import { DocumentSummaries } from "../documents/document-summaries.js";
 import { createExtractionPool } from "../documents/extraction/extraction-pool.js";
+import { MessageImages } from "../documents/message-images.js";
 import { parseEmbeddingModel } from "../embeddings/embedding-models.js";
 import { GroupService } from "../groups/group-service.js";
 import { createMailer } from "../mail/mailer.js";
@@ -226,8 +227,10 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
       }),
     }).handle,
   });
+  const messageImages = new MessageImages(prisma);
   const generator = new AnswerGenerator({
     retrieval,
+    images: messageImages,
     budgets: budgetGate,
     prisma,
     models: modelAccess,
@@ -273,6 +276,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     titles,
     logger,
     budgets: budgetGate,
+    images: messageImages,
   });
   const messages = new MessageService({
     prisma,
@@ -282,6 +286,7 @@ export async function createServices(deps: ServiceDependencies): Promise<Service
     control,
     budgets: budgetGate,
     retrieval,
+    images: messageImages,
   });
   // Every replica listens to its topics (stop requests) before it takes work.
   await broadcast.ready();
