@@ -3,6 +3,7 @@ import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provide
 import { buildPdf, readFixture } from "../../test/fixtures/documents/build-documents.js";
 import { createChat, MESSAGE_FIELDS, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
+import { collectSubscription } from "../../test/support/subscribe.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
 import { uploadDocument, waitForDocument } from "../../test/support/upload.js";
 
@@ -343,6 +344,60 @@ describe("documents", () => {
       { token: owner.accessToken },
     );
   });
+});
+
+describe("following a document", () => {
+  const PROGRESS = /* GraphQL */ `
+    subscription ($id: ID!) { documentProgress(id: $id) { id status pageCount chunkCount progress { stage done total } } }
+  `;
+  interface Followed {
+    status: string;
+    pageCount: number | null;
+    chunkCount: number;
+    progress: { stage: string; done: number; total: number };
+  }
+  const follow = (token: string, id: string) =>
+    collectSubscription<{ documentProgress: Followed }, Followed>(
+      app.url,
+      token,
+      { query: PROGRESS, variables: { id } },
+      (data) => data.documentProgress,
+    );
+
+  it("documentProgress emits the document as it is read and ends once it is READY; others get NOT_FOUND", async () => {
+    const follower = await registerUser(app, "doc_follower");
+    const uploaded = await uploadDocument(
+      app,
+      follower.accessToken,
+      { name: "scan.pdf", content: readFixture("scanned.pdf") },
+      { scope: "LIBRARY" },
+    );
+    const id = uploaded.data?.uploadDocument.id;
+    if (!id) throw new Error(JSON.stringify(uploaded.errors));
+    const [followed, foreign] = await Promise.all([
+      follow(follower.accessToken, id),
+      follow(other.accessToken, id),
+    ]);
+
+    expect(followed.errors).toEqual([]);
+    const statuses = followed.items.map((item) => item.status);
+    expect(statuses.at(-1)).toBe("READY");
+    // Never back: PENDING, then PROCESSING, then READY.
+    const order = ["PENDING", "PROCESSING", "READY"];
+    expect(statuses.map((status) => order.indexOf(status))).toEqual(
+      [...statuses.map((status) => order.indexOf(status))].sort((a, b) => a - b),
+    );
+    expect(followed.items.length).toBeGreaterThanOrEqual(2);
+    // OCR takes seconds, the subscription looks twice a second: it sees the document being read.
+    const reading = followed.items.find((item) => item.status === "PROCESSING");
+    expect(["EXTRACTING", "OCR"]).toContain(reading?.progress.stage);
+    const ready = followed.items.at(-1);
+    expect(ready?.pageCount).toBeGreaterThan(0);
+    expect(ready?.chunkCount).toBeGreaterThan(0);
+
+    expect(foreign.items).toEqual([]);
+    expect(JSON.stringify(foreign.errors)).toContain("NOT_FOUND");
+  }, 90_000);
 });
 
 describe("document processing survives its process", () => {

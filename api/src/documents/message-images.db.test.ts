@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useFakeProviderServer } from "../../test/fake-provider/use-fake-provider.js";
 import { buildPdf, readFixture } from "../../test/fixtures/documents/build-documents.js";
+import { buildPng } from "../../test/fixtures/documents/png.js";
 import { createChat, sendMessage, waitForAnswer } from "../../test/support/chat-client.js";
 import { fakeProviderEnv } from "../../test/support/provider-env.js";
 import { registerUser, type SignedIn, startTestApp, type TestApp } from "../../test/support/test-app.js";
@@ -140,6 +141,20 @@ describe("images sent with a message", () => {
     const messages = await messagesOf(owner, chat.id);
     expect(messages.find((message) => message.id === sent.assistantMessage.id)?.imagesAsText).toBe(true);
     expect((await waitForDocument(app, owner.accessToken, imageId)).status).toBe("READY");
+  });
+
+  it("a photo without writing is READY (no passages), and a model without vision is told no text was found", async () => {
+    const chat = await createChat(app, owner);
+    const photoId = await upload(owner, chat.id, "sonnenuntergang.png", buildPng(48));
+    const ready = await waitForDocument(app, owner.accessToken, photoId);
+    expect(ready).toMatchObject({ status: "READY", chunkCount: 0, error: null });
+    await ask(owner, chat.id, "Was siehst du?", "mistral/ministral-8b-2512", [photoId]);
+    const turns = chatCall("ministral-8b-2512").messages as { role: string; content: unknown }[];
+    expect(turns.at(-1)?.content).toBe(
+      '[Image "sonnenuntergang.png": no text could be recognised in it]\n\nWas siehst du?',
+    );
+    const vision = await ask(owner, chat.id, "Und du?", "openai/gpt-4.1-mini", [photoId]);
+    expect(vision.answer.content).toContain("(I see 1 image.)");
   });
 
   it("are refused before anything is written: another person's, a file that is no image, too many", async () => {

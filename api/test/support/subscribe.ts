@@ -30,18 +30,44 @@ export interface FollowedAnswer {
  * Subscribes to messageStream with graphql-sse's own client (distinct connections mode) at
  * /graphql/stream and collects every event until the stream ends. `stopAfter` ends early.
  */
-export function followAnswer(
+export async function followAnswer(
   baseUrl: string,
   token: string,
   messageId: string,
   options: { stopAfter?: (events: StreamEventResult[]) => boolean; url?: string } = {},
 ): Promise<FollowedAnswer> {
+  const { items: events, errors } = await collectSubscription<
+    { messageStream: StreamEventResult },
+    StreamEventResult
+  >(
+    baseUrl,
+    token,
+    { query: MESSAGE_STREAM, variables: { messageId } },
+    (data) => data.messageStream,
+    options,
+  );
+  return {
+    events,
+    errors,
+    text: events.map((event) => (event.__typename === "MessageDelta" ? event.text : "")).join(""),
+    last: events.at(-1),
+  };
+}
+
+/** Collects what a subscription emits (`pick` from each result) until it ends, fails or `stopAfter` holds. */
+export function collectSubscription<Data, Item>(
+  baseUrl: string,
+  token: string,
+  operation: { query: string; variables: Record<string, unknown> },
+  pick: (data: Data) => Item | undefined,
+  options: { stopAfter?: (items: Item[]) => boolean; url?: string } = {},
+): Promise<{ items: Item[]; errors: unknown[] }> {
   const client = createClient({
     url: options.url ?? `${baseUrl}/graphql/stream`,
     headers: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
   });
-  const events: StreamEventResult[] = [];
+  const items: Item[] = [];
   const errors: unknown[] = [];
   return new Promise((resolve) => {
     let done = false;
@@ -50,29 +76,22 @@ export function followAnswer(
       done = true;
       dispose();
       client.dispose();
-      resolve({
-        events,
-        errors,
-        text: events.map((event) => (event.__typename === "MessageDelta" ? event.text : "")).join(""),
-        last: events.at(-1),
-      });
+      resolve({ items, errors });
     };
-    const dispose = client.subscribe<{ messageStream: StreamEventResult }>(
-      { query: MESSAGE_STREAM, variables: { messageId } },
-      {
-        next: (result) => {
-          if (done) return;
-          if (result.errors) errors.push(...result.errors);
-          if (result.data?.messageStream) events.push(result.data.messageStream);
-          if (options.stopAfter?.(events)) finish();
-        },
-        error: (error) => {
-          if (done) return;
-          errors.push(error);
-          finish();
-        },
-        complete: finish,
+    const dispose = client.subscribe<Data>(operation, {
+      next: (result) => {
+        if (done) return;
+        if (result.errors) errors.push(...result.errors);
+        const item = result.data ? pick(result.data as Data) : undefined;
+        if (item !== undefined) items.push(item);
+        if (options.stopAfter?.(items)) finish();
       },
-    );
+      error: (error) => {
+        if (done) return;
+        errors.push(error);
+        finish();
+      },
+      complete: finish,
+    });
   });
 }

@@ -7,6 +7,7 @@ import {
   docxShapedEntries,
   readFixture,
 } from "../../../test/fixtures/documents/build-documents.js";
+import { buildPng } from "../../../test/fixtures/documents/png.js";
 import type { DocumentRejectionCode } from "./document-rejected.js";
 import { DocumentRejectedError } from "./document-rejected.js";
 import { type ExtractionOptions, extractDocument } from "./extract-document.js";
@@ -120,6 +121,16 @@ describe("extractDocument: PDF", () => {
 });
 
 describe("extractDocument: images", () => {
+  it(
+    "takes a picture without writing as an image with no text, not as an empty file",
+    async () => {
+      const document = await extractDocument(buildPng(64), "photo.png", { getOcrEngine });
+      expect(document).toMatchObject({ kind: "IMAGE", mimeType: "image/png", pageCount: 1 });
+      expect(document.pages.map((page) => page.markdown.trim())).toEqual([""]);
+    },
+    ocrTimeout,
+  );
+
   it(
     "reads German text from a PNG",
     async () => {

@@ -56,7 +56,8 @@ export async function extractDocument(
   };
   const pages = await extractPages(kind, bytes, context);
   const text = pages.map((page) => page.markdown).join("\n");
-  if (!text.trim()) {
+  // A photo without writing is still an image for a model that reads images: not an error.
+  if (!text.trim() && kind !== "IMAGE") {
     throw new DocumentRejectedError("DOCUMENT_EMPTY", "No text could be found in the document.");
   }
   return {
