@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { buildDocx, readFixture } from "../../api/test/fixtures/documents/build-documents";
 import { goTo } from "./organizations";
 import {
   expectAccessible,
@@ -15,7 +16,8 @@ import {
 
 // Documents: a PDF uploaded to the library is processed (progress, then its pages), an answer in a chat
 // with "use my library" on cites its page 3, and the source opens on its excerpt; a file of another
-// kind is refused with a sentence that says why; the document is deleted with a confirmation.
+// kind is refused with a sentence that says why; the document is deleted with a confirmation. A DOCX and
+// a photo of a page are read too, and an answer cites the text read from the photo.
 
 const PAGE_THREE = "The zebra protocol requires seven blue lanterns at the northern gate.";
 
@@ -170,4 +172,56 @@ test("upload a PDF, ask about its page 3 with the library, open the source, refu
   await confirm.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(documentItem(page, renamed)).toHaveCount(0);
   await expect(page.getByText("No documents yet.")).toBeVisible();
+});
+
+test("a DOCX and a photo of a page are read (progress, then ready), and an answer cites the photo's text", async ({
+  page,
+}, testInfo) => {
+  test.slow();
+  await register(page);
+  await goTo(page, testInfo, "Documents");
+  const report = `${uniqueName("quarterly-")}.docx`;
+  await chooseFile(page, "Upload files", {
+    name: report,
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    buffer: Buffer.from(await buildDocx()),
+  });
+  await expect(documentItem(page, report)).toContainText(/Ready .*\d+ passages?/, { timeout: 30_000 });
+
+  // A photo of a page (the camera on a phone, a file on a desktop) in a chat that exists on the server.
+  await newChat(page, testInfo);
+  await send(page, "Hallo");
+  await waitForAnswer(page);
+  const photo = "aushang.png";
+  await chooseFile(page, isPhone(testInfo) ? "Take a photo" : "Attach files to this chat", {
+    name: photo,
+    mimeType: "image/png",
+    buffer: Buffer.from(readFixture("german-scan.png")),
+  });
+  // Waiting for the next message, and read by OCR meanwhile.
+  const pending = page.getByRole("list", { name: "Images for your next message" }).getByRole("listitem");
+  await expect(pending.filter({ hasText: photo })).toContainText(
+    /With your next message · 1 page · .*1 read by OCR/,
+    {
+      timeout: 60_000,
+    },
+  );
+
+  await send(page, "Wann öffnet die Stadtbibliothek wieder?");
+  await waitForAnswer(page);
+  // The model saw the photo, and the answer cites the text read from it.
+  await expect(lastAnswer(page)).toContainText("I see 1 image");
+  const sources = lastAnswer(page).getByRole("region", { name: "Sources" });
+  await expect(
+    sources.getByRole("button", { name: new RegExp(`^Source \\d+: ${photo}, page 1$`) }),
+  ).toBeVisible();
+  await expect(
+    page
+      .locator("article.message--user")
+      .last()
+      .getByRole("button", { name: `Open image: ${photo}` }),
+  ).toBeVisible();
+  await expect(page.getByRole("list", { name: "Files in this chat" })).toContainText(photo);
+  await expectAccessible(page, "chat with a photo of a page");
+  await screenshot(page, testInfo, "documents-photo");
 });

@@ -6,10 +6,12 @@ import { t } from "../i18n/i18n";
 import { ConfirmDialog } from "../ui/Dialog";
 import { IconButton } from "../ui/IconButton";
 import { createMediaQuery } from "../ui/media-query";
-import { ACCEPTED_FILES, documentErrorText, isProcessing, statusText } from "./document-status";
+import { ACCEPTED_FILES, documentErrorText, documentKind, isProcessing, statusText } from "./document-status";
 import { FilePicker } from "./FilePicker";
 import { setUsesLibrary, usesLibrary } from "./library-choice";
 import { DeleteDocumentMutation, DocumentsQuery } from "./operations";
+import { PendingImages } from "./PendingImages";
+import { MAX_ATTACHMENTS, pendingAttachments } from "./pending-attachments";
 import { createUploads, pollWhile } from "./uploads";
 
 const CHAT_DOCUMENTS = 50;
@@ -31,7 +33,8 @@ export function LibraryToggle(props: { chatKey: string }): JSX.Element {
 /**
  * Above a chat's composer: attach files (or, on phones, a photo) to the chat, its files with their
  * status, and "use my library". A chat that is not on the server yet (started offline) takes files
- * once it is. Loaded lazily.
+ * once it is. Images uploaded here also go with the chat's next message (pending until it is sent);
+ * every file of the chat is searched for each of its questions. Loaded lazily.
  */
 export default function ComposerDocuments(props: {
   /** The open chat; without it (a new chat) only the library toggle shows. */
@@ -50,15 +53,29 @@ export default function ComposerDocuments(props: {
   const reload = () => refetch({ requestPolicy: "network-only" });
   const [, deleteDocument] = createMutation(DeleteDocumentMutation);
   const [removing, setRemoving] = createSignal<DocumentFieldsFragment | null>(null);
+  const [tooManyImages, setTooManyImages] = createSignal(false);
   const { uploads, start, dismiss } = createUploads({
     scope: "CHAT",
     chatId: () => props.chatId ?? "",
-    onUploaded: reload,
+    onUploaded: (document) => {
+      reload();
+      const chatId = document.chat?.id;
+      if (chatId && documentKind(document.mimeType, document.filename) === "image") {
+        const { id, filename, mimeType, downloadUrl } = document;
+        if (!pendingAttachments.add(chatId, { id, filename, mimeType, downloadUrl })) setTooManyImages(true);
+      }
+    },
   });
-  const attached = createMemo(() =>
+  const pending = () => (props.chatId ? pendingAttachments.of(props.chatId) : []);
+  const chatDocuments = createMemo(() =>
     attachable() ? (documents.data?.documents.edges.map((edge) => edge.node) ?? []) : [],
   );
-  pollWhile(() => attached().some(isProcessing), reload);
+  // The images waiting for the next message show as such, not again among the chat's files.
+  const attached = createMemo(() => {
+    const waiting = new Set(pending().map((image) => image.id));
+    return chatDocuments().filter((document) => !waiting.has(document.id));
+  });
+  pollWhile(() => chatDocuments().some(isProcessing), reload);
   const sending = () => uploads().filter((upload) => !upload.failure);
   const refused = () => uploads().filter((upload) => upload.failure);
 
@@ -88,6 +105,16 @@ export default function ComposerDocuments(props: {
               onFiles={start}
             />
           </Show>
+        </Show>
+        <Show when={pending().length > 0}>
+          <PendingImages
+            images={pending()}
+            statusOf={(id) => {
+              const document = chatDocuments().find((candidate) => candidate.id === id);
+              return document ? statusText(document) : undefined;
+            }}
+            onRemove={(image) => props.chatId && pendingAttachments.remove(props.chatId, image.id)}
+          />
         </Show>
         <Show when={attached().length > 0 || sending().length > 0}>
           <ul class="document-chips" aria-label={t("documents.chat.attached")}>
@@ -126,6 +153,11 @@ export default function ComposerDocuments(props: {
       <Show when={props.chatId !== undefined && props.onServer === false}>
         <p class="metadata composer-documents-note" role="status">
           {t("documents.chat.offline")}
+        </p>
+      </Show>
+      <Show when={tooManyImages() && pending().length >= MAX_ATTACHMENTS}>
+        <p class="metadata composer-documents-note" role="status">
+          {t("documents.chat.tooManyImages", { max: MAX_ATTACHMENTS })}
         </p>
       </Show>
       <For each={refused()}>

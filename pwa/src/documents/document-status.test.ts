@@ -36,6 +36,16 @@ describe("a document's kind, size and status in words", () => {
     );
   });
 
+  it("says a ready photo without writing has no text, not 0 passages", () => {
+    updatePreferences({ language: "en" });
+    expect(statusText(document({ pageCount: 1, chunkCount: 0, ocrPages: 1 }))).toBe("1 page · no text found");
+    updatePreferences({ language: "de" });
+    expect(statusText(document({ pageCount: 1, chunkCount: 0, ocrPages: 1 }))).toBe(
+      "1 Seite · kein Text erkannt",
+    );
+    updatePreferences({ language: "en" });
+  });
+
   it("says which page OCR is on, in both languages", () => {
     const ocr = { __typename: "DocumentProgress" as const, stage: "OCR" as const, done: 2, total: 5 };
     updatePreferences({ language: "de" });

@@ -88,6 +88,8 @@ export function readyText(document: StatusFields): string {
         : t("documents.status.pagesMany", { count: document.pageCount }),
     );
   }
+  // Only an image (a photo without writing) is ready without any text.
+  if (document.chunkCount === 0) return [...parts, t("documents.status.noText")].join(" · ");
   parts.push(
     document.chunkCount === 1
       ? t("documents.status.chunksOne")

@@ -1,5 +1,5 @@
 import { type Accessor, createSignal, onCleanup } from "solid-js";
-import type { DocumentScope } from "../gql/graphql";
+import type { DocumentFieldsFragment, DocumentScope } from "../gql/graphql";
 import type { DocumentFailure } from "./document-status";
 import { uploadDocument } from "./upload";
 
@@ -20,7 +20,7 @@ export interface PendingUpload {
 export function createUploads(options: {
   scope: DocumentScope;
   chatId?: () => string;
-  onUploaded: () => void;
+  onUploaded: (document: DocumentFieldsFragment) => void;
 }): {
   uploads: Accessor<PendingUpload[]>;
   start: (files: Iterable<File>) => void;
@@ -51,7 +51,7 @@ export function createUploads(options: {
           return;
         }
         dismiss(key);
-        options.onUploaded();
+        options.onUploaded(outcome.document);
       });
     }
   };

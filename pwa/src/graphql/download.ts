@@ -2,8 +2,8 @@ import { session } from "../auth/session";
 import { createAuthFetch } from "./auth-fetch";
 import { apiBase } from "./endpoint";
 
-// Files the API makes (CSV exports): fetched with the session's access token — a plain link would carry
-// none — and handed to the browser as a download.
+// Files of the API (CSV exports, uploaded documents): fetched with the session's access token — a plain
+// link would carry none — and handed to the browser as a download, or kept in memory to be shown.
 
 type QueryValue = string | readonly string[] | null | undefined;
 
@@ -30,8 +30,8 @@ export class DownloadError extends Error {
 
 let authFetch: ReturnType<typeof createAuthFetch> | undefined;
 
-/** Fetches `url` as the signed-in user and saves it as `fileName`. Rejects with a DownloadError. */
-export async function downloadFile(url: string, fileName: string): Promise<void> {
+/** Fetches `url` as the signed-in user (e.g. an image to show). Rejects with a DownloadError. */
+export async function fetchFile(url: string): Promise<Blob> {
   authFetch ??= createAuthFetch(session);
   let response: Response;
   try {
@@ -40,7 +40,16 @@ export async function downloadFile(url: string, fileName: string): Promise<void>
     throw new DownloadError("NETWORK", 0);
   }
   if (!response.ok) throw new DownloadError(await errorCodeOf(response), response.status);
-  const blob = await response.blob();
+  try {
+    return await response.blob();
+  } catch {
+    throw new DownloadError("NETWORK", 0);
+  }
+}
+
+/** Fetches `url` as the signed-in user and saves it as `fileName`. Rejects with a DownloadError. */
+export async function downloadFile(url: string, fileName: string): Promise<void> {
+  const blob = await fetchFile(url);
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = fileName;

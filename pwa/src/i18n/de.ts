@@ -198,6 +198,9 @@ export const de: Dictionary = {
       "Der Assistent, mit dem dieser Chat begonnen wurde, steht Ihnen nicht mehr zur Verfügung; Antworten verwenden die Einstellungen des Chats.",
     remoteImage: "Bild von {{ host }} – öffnen",
     remoteImageInLink: "Bild von {{ host }}",
+    imagesAsText: "Dieses Modell kann keine Bilder sehen: Es hat den darin erkannten Text erhalten.",
+    withImagesOne: "Mit 1 Bild",
+    withImagesMany: "Mit {{ count }} Bildern",
   },
   models: {
     label: "Modell",

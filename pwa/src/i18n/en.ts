@@ -189,6 +189,9 @@ export const en = {
       "The assistant this chat was started with is no longer available to you; answers use the chat's own settings.",
     remoteImage: "Image from {{ host }} — open",
     remoteImageInLink: "Image from {{ host }}",
+    imagesAsText: "This model cannot see images: it was given the text recognised in them.",
+    withImagesOne: "With 1 image",
+    withImagesMany: "With {{ count }} images",
   },
   models: {
     label: "Model",

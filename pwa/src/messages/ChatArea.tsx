@@ -19,6 +19,7 @@ import { MyBudgetsQuery } from "../budgets/operations";
 import { chatTitle } from "../chats/chat-title";
 import { UpdateChatMutation } from "../chats/operations";
 import { usesLibrary } from "../documents/library-choice";
+import { pendingAttachments } from "../documents/pending-attachments";
 import { describeCode, errorCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
 import { ModelSettings } from "../models/ModelSettings";
@@ -269,9 +270,12 @@ export function ChatArea(): JSX.Element {
                   anchor.pinToEnd();
                   setActionError(undefined);
                   const sentIn = current().id;
-                  // A budget that refuses it at once gives the text back to this composer — while it
-                  // is still this chat's; otherwise the message stays in the outbox, held.
-                  return run(
+                  // The images uploaded since the last message go with this one.
+                  const images = pendingAttachments.take(sentIn);
+                  // A budget that refuses it at once gives the text (and its images) back to this
+                  // composer — while it is still this chat's; otherwise the message stays in the
+                  // outbox, held.
+                  const taken = await run(
                     sendChatMessage(
                       {
                         chatId: sentIn,
@@ -279,10 +283,13 @@ export function ChatArea(): JSX.Element {
                         model: current().model,
                         temperature: current().temperature,
                         useLibrary: usesLibrary(sentIn),
+                        attachmentIds: images.map((image) => image.id),
                       },
                       () => mounted && chatId() === sentIn,
                     ),
                   );
+                  if (!taken) pendingAttachments.restore(sentIn, images);
+                  return taken;
                 }}
               />
             </>

@@ -11,6 +11,8 @@ import type { StreamState } from "./stream-assembly";
 
 // Only answers from documents have sources: their list comes with the documents' lazy code.
 const SourceList = lazy(() => import("../documents/SourceList"));
+// Only messages sent with images show them: their thumbnails come with the documents' lazy code too.
+const MessageImages = lazy(() => import("../documents/MessageImages"));
 
 function StatusLine(props: { status: MessageStatus; error?: { code: string } | null }): JSX.Element {
   return (
@@ -108,6 +110,9 @@ export function MessageBubble(props: {
                 <SourceList sources={props.message.sources} />
               </Suspense>
             </Show>
+            <Show when={props.message.imagesAsText}>
+              <p class="message-status metadata images-as-text">{t("chat.imagesAsText")}</p>
+            </Show>
             <Show when={props.message.budgetFallbackFrom}>
               {(from) => (
                 <p class="message-status metadata budget-fallback">
@@ -146,6 +151,11 @@ export function MessageBubble(props: {
               });
             }}
           />
+        </Show>
+        <Show when={(props.message.attachments?.length ?? 0) > 0}>
+          <Suspense>
+            <MessageImages images={props.message.attachments} />
+          </Suspense>
         </Show>
         <Show when={props.isLastUser && !props.busy && !editing()}>
           <div class="message-actions">

@@ -1,4 +1,4 @@
-import { type JSX, Match, Switch } from "solid-js";
+import { type JSX, Match, Show, Switch } from "solid-js";
 import { budgetRefusalFrom, budgetRefusalText } from "../budgets/budget-state";
 import { describeCode } from "../graphql/errors";
 import { t } from "../i18n/i18n";
@@ -17,6 +17,7 @@ export function PendingBubble(props: {
   onRetry: () => void;
   onDiscard: () => void;
 }): JSX.Element {
+  const imageCount = () => props.item.attachmentIds?.length ?? 0;
   return (
     <article
       class="message message--user message--pending"
@@ -27,6 +28,11 @@ export function PendingBubble(props: {
       <div class="message-body">
         <p class="plain-text">{props.item.content}</p>
       </div>
+      <Show when={imageCount() > 0}>
+        <p class="message-status metadata">
+          {imageCount() === 1 ? t("chat.withImagesOne") : t("chat.withImagesMany", { count: imageCount() })}
+        </p>
+      </Show>
       <p class="message-status metadata">
         <Switch>
           <Match when={props.item.state === "pending"}>

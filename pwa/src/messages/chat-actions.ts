@@ -179,6 +179,7 @@ async function deliver(item: OutboxItem): Promise<SendOutcome> {
         model: item.model ?? undefined,
         temperature: item.temperature ?? undefined,
         useLibrary: item.useLibrary ?? undefined,
+        attachmentIds: item.attachmentIds?.length ? item.attachmentIds : undefined,
       },
     })
     .toPromise();

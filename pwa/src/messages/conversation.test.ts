@@ -19,6 +19,8 @@ function message(id: string, role: ChatMessage["role"], patch: Partial<ChatMessa
     error: null,
     usage: null,
     sources: [],
+    attachments: [],
+    imagesAsText: false,
     ...patch,
   };
 }

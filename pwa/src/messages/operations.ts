@@ -9,6 +9,7 @@ export const MessageFieldsFragment = graphql(`
     status
     model
     budgetFallbackFrom
+    imagesAsText
     clientMessageId
     createdAt
     error {
@@ -32,6 +33,12 @@ export const MessageFieldsFragment = graphql(`
         filename
         downloadUrl
       }
+    }
+    attachments {
+      id
+      filename
+      mimeType
+      downloadUrl
     }
   }
 `);

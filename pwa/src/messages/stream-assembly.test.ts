@@ -19,6 +19,8 @@ const completed = (content: string, status: MessageFieldsFragment["status"] = "C
     error: null,
     usage: null,
     sources: [],
+    attachments: [],
+    imagesAsText: false,
   },
 });
 

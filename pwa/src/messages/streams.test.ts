@@ -143,6 +143,8 @@ describe("stream store", () => {
         error: null,
         usage: null,
         sources: [],
+        attachments: [],
+        imagesAsText: false,
       },
     });
     expect(store.streams.m1).toMatchObject({ text: "Hello, world", status: "COMPLETE" });

@@ -216,6 +216,21 @@ describe("outbox", () => {
     expect(sent).toEqual(["a", "b"]);
   });
 
+  it("keeps the images of a message written offline, and sends them with it from another tab", async () => {
+    const { store } = memoryStore();
+    const writer = tab({ send: fakeServer().send, store });
+    await writer.enqueue({ chatId: "chat", content: "what is in it?", attachmentIds: ["img-1", "img-2"] });
+    await writer.flush();
+    const server = fakeServer();
+    const reader = tab({ send: server.send, store });
+    await reader.ready;
+    server.goOnline();
+    await reader.flush();
+    expect(server.send).toHaveBeenCalledWith(
+      expect.objectContaining({ content: "what is in it?", attachmentIds: ["img-1", "img-2"] }),
+    );
+  });
+
   it("treats a message that was being sent when the page closed as pending again", async () => {
     const { outbox } = setup([
       item("interrupted", "sending"),

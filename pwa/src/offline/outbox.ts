@@ -16,6 +16,8 @@ export interface OutboxItem {
   temperature?: number | null;
   /** Also search the user's document library for this question. */
   useLibrary?: boolean;
+  /** Images (document ids) that go with the message. */
+  attachmentIds?: string[];
   createdAt: string;
   /** "sending" exists only in the memory of the tab that sends; it is stored as "pending". */
   state: "pending" | "sending" | "failed";
@@ -74,7 +76,7 @@ export interface OutboxOptions {
 
 export type NewOutboxItem = Pick<
   OutboxItem,
-  "chatId" | "content" | "model" | "temperature" | "useLibrary" | "newChat" | "userId"
+  "chatId" | "content" | "model" | "temperature" | "useLibrary" | "attachmentIds" | "newChat" | "userId"
 >;
 
 const DELIVERY_LOCK = "xqt5.outbox.delivery";

@@ -39,6 +39,7 @@ export const documentsDe: DocumentsDictionary = {
     pagesMany: "{{ count }} Seiten",
     chunksOne: "1 Abschnitt",
     chunksMany: "{{ count }} Abschnitte",
+    noText: "kein Text erkannt",
     ocrPages: "{{ count }} per OCR gelesen",
     ready: "Bereit",
     failed: "Fehlgeschlagen: {{ reason }}",
@@ -78,6 +79,16 @@ export const documentsDe: DocumentsDictionary = {
     useLibrary: "Meine Bibliothek nutzen",
     offline:
       "Dateien lassen sich anhängen, sobald dieser Chat beim Server angekommen ist: Er wird gesendet, sobald Sie online sind.",
+    pendingImages: "Bilder für Ihre nächste Nachricht",
+    withNextMessage: "Mit Ihrer nächsten Nachricht",
+    unattach: "Nicht mit der Nachricht senden: {{ name }}",
+    tooManyImages:
+      "Mit einer Nachricht gehen höchstens {{ max }} Bilder; die übrigen bleiben bei den Dateien des Chats.",
+  },
+  images: {
+    title: "Mit dieser Nachricht gesendete Bilder",
+    open: "Bild öffnen: {{ name }}",
+    unavailable: "Bild nicht verfügbar: {{ name }}",
   },
   sources: {
     title: "Quellen",

@@ -36,6 +36,7 @@ export const documentsEn = {
     pagesMany: "{{ count }} pages",
     chunksOne: "1 passage",
     chunksMany: "{{ count }} passages",
+    noText: "no text found",
     ocrPages: "{{ count }} read by OCR",
     ready: "Ready",
     failed: "Failed: {{ reason }}",
@@ -74,6 +75,15 @@ export const documentsEn = {
     useLibrary: "Use my library",
     offline:
       "Files can be attached once this chat has reached the server: it is sent as soon as you are online.",
+    pendingImages: "Images for your next message",
+    withNextMessage: "With your next message",
+    unattach: "Do not send with the message: {{ name }}",
+    tooManyImages: "At most {{ max }} images go with one message; the others stay among the chat's files.",
+  },
+  images: {
+    title: "Images sent with this message",
+    open: "Open image: {{ name }}",
+    unavailable: "Image not available: {{ name }}",
   },
   sources: {
     title: "Sources",
