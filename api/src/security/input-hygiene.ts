@@ -43,8 +43,15 @@ function textProblem(value: unknown): string | null {
     }
     return null;
   }
-  if (value && typeof value === "object") return textProblem(Object.values(value));
+  // Only what JSON makes: an uploaded File (and the bytes inside it) holds no text to check.
+  if (isPlainObject(value)) return textProblem(Object.values(value));
   return null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function documentProblem(document: DocumentNode, variables: unknown): string | null {

@@ -2,7 +2,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "./http-replies.js";
 
 /** A request whose body has been read already; Yoga takes `body` instead of reading the stream. */
-export type ReadRequest = IncomingMessage & { body?: Buffer };
+export type ReadRequest = IncomingMessage & { body?: ReadBody };
+
+/**
+ * A body read already, as Yoga's request adapter (@whatwg-node/server) takes it without touching every
+ * byte: it asks `Object.keys(body)` before using a body, which for a Buffer lists each byte's index — a
+ * 20 MB upload then blocked the event loop for seconds (and every streaming answer with it).
+ */
+export class ReadBody implements AsyncIterable<Uint8Array> {
+  constructor(readonly bytes: Buffer) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    yield this.bytes;
+  }
+}
 
 /**
  * Reads a request's body, at most `maxBytes` (MAX_REQUEST_BODY_BYTES) of it: a larger one declared
@@ -32,7 +45,7 @@ export function readBodyWithin(req: ReadRequest, res: ServerResponse, maxBytes: 
     };
     const onEnd = () => {
       cleanUp();
-      req.body = Buffer.concat(chunks);
+      req.body = new ReadBody(Buffer.concat(chunks, received));
       resolve(true);
     };
     const onError = () => {
