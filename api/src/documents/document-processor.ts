@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../observability/logger.js";
 import { type ChunkStore, embeddingText } from "./chunk-store.js";
+import { readDocumentFile } from "./document-files.js";
 import type { ClaimedJob } from "./document-jobs.js";
 import type { DocumentSummaries } from "./document-summaries.js";
 import { DocumentRejectedError } from "./extraction/document-rejected.js";
@@ -60,16 +61,14 @@ export class DocumentProcessor {
 
   private async process(job: ClaimedJob, signal: AbortSignal): Promise<void> {
     const { prisma, pool } = this.options;
-    const document = await prisma.document.findFirst({
-      where: { id: job.documentId },
-      include: { file: true },
-    });
-    if (!document?.file) return; // deleted meanwhile
+    const document = await prisma.document.findFirst({ where: { id: job.documentId } });
+    const content = document && (await readDocumentFile(prisma, document.id));
+    if (!document || !content) return; // deleted meanwhile
     await this.update(document.id, { status: "PROCESSING" }, { stage: "EXTRACTING", done: 0, total: 0 });
     const progress = this.throttledProgress(document.id);
     let extracted: Awaited<ReturnType<ExtractionPool["extract"]>>;
     try {
-      extracted = await pool.extract(new Uint8Array(document.file.content), document.filename, {
+      extracted = await pool.extract(content, document.filename, {
         limits: this.options.limits,
         onProgress: progress,
         signal,

@@ -4,6 +4,7 @@ import { requireIdentity } from "../db/request-identity.js";
 import { isUuid } from "../db/uuid.js";
 import { AppError, BadInputError, NotFoundError } from "../errors/app-errors.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { readDocumentFile, writeDocumentFile } from "./document-files.js";
 import { detectDocumentType } from "./extraction/detect-type.js";
 import { DocumentRejectedError } from "./extraction/document-rejected.js";
 
@@ -42,6 +43,9 @@ const MAX_FILENAME_LENGTH = 255;
  * A person's documents: upload (stored with its first job in one transaction), list, rename, delete.
  * Every query runs as the request's identity, so row-level security shows each person only their own.
  */
+/** How long storing an upload (document, file, job) may take. */
+const UPLOAD_TRANSACTION_MS = 120_000;
+
 export class DocumentService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -90,7 +94,7 @@ export class DocumentService {
             progress: { stage: "QUEUED", done: 0, total: 0 },
           },
         });
-        await tx.documentFile.create({ data: { documentId: created.id, orgId, userId, content: bytes } });
+        await writeDocumentFile(tx, { documentId: created.id, orgId, userId, bytes });
         await tx.documentJob.create({ data: { documentId: created.id, orgId, kind: "process" } });
         return created;
       },
@@ -104,6 +108,9 @@ export class DocumentService {
           sizeBytes: { after: bytes.byteLength },
         },
       }),
+      // The file goes in slices (document-files.ts): writing 20 MB under load takes longer than
+      // Prisma's 5 s default, and the document, its file and its job are stored together or not at all.
+      { timeoutMs: UPLOAD_TRANSACTION_MS },
     );
     this.jobs.wake();
     return document;
@@ -130,9 +137,10 @@ export class DocumentService {
 
   /** The original file, for its owner. */
   async download(userId: string, id: string) {
-    const document = await this.findOwned(userId, id, { file: true });
-    if (!document.file) throw new NotFoundError("Document");
-    return { filename: document.filename, mimeType: document.mimeType, content: document.file.content };
+    const document = await this.findOwned(userId, id);
+    const content = await readDocumentFile(this.prisma, document.id);
+    if (!content) throw new NotFoundError("Document");
+    return { filename: document.filename, mimeType: document.mimeType, content };
   }
 
   /** Where a list of the user's documents comes from (`scope`, `chatId` narrow it). */

@@ -3,6 +3,7 @@ import { isUuid } from "../db/uuid.js";
 import { BadInputError, NotFoundError } from "../errors/app-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ChatTurn, ProviderId } from "../providers/types.js";
+import { readDocumentFile } from "./document-files.js";
 
 // Images sent with a message: checked when it is sent, then given to the model with each of its turns —
 // inline where the model reads images, else as the text OCR recognised in them.
@@ -127,11 +128,11 @@ export class MessageImages {
         });
         if (!document) continue;
         if (model.vision && Number(document.sizeBytes) <= limit) {
-          const file = await this.prisma.documentFile.findUnique({ where: { documentId: id } });
+          const file = await readDocumentFile(this.prisma, id);
           if (file)
             images.push({
               mimeType: document.mimeType,
-              base64: Buffer.from(file.content).toString("base64"),
+              base64: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("base64"),
             });
           continue;
         }
