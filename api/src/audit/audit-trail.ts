@@ -84,22 +84,17 @@ export class AuditTrail {
   async change<T>(
     work: (tx: Prisma.TransactionClient) => Promise<T>,
     events: AuditEvents | ((result: T) => AuditEvents),
-    /** How long the work may take (Prisma's default is 5 s; storing a large file takes longer). */
-    options: { timeoutMs?: number } = {},
   ): Promise<T> {
     const written: ForwardedAuditEntry[] = [];
-    const result = await this.prisma.$transaction(
-      async (tx) => {
-        const value = await work(tx);
-        const described = typeof events === "function" ? events(value) : events;
-        for (const event of [described ?? []].flat()) {
-          const forwarded = await this.insert(tx, event);
-          if (forwarded) written.push(forwarded);
-        }
-        return value;
-      },
-      options.timeoutMs ? { timeout: options.timeoutMs } : undefined,
-    );
+    const result = await this.prisma.$transaction(async (tx) => {
+      const value = await work(tx);
+      const described = typeof events === "function" ? events(value) : events;
+      for (const event of [described ?? []].flat()) {
+        const forwarded = await this.insert(tx, event);
+        if (forwarded) written.push(forwarded);
+      }
+      return value;
+    });
     for (const entry of written) this.forward(entry);
     return result;
   }

@@ -2,6 +2,11 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { DocumentChunk } from "./chunking/chunk-document.js";
 import type { TextLanguage } from "./extraction/types.js";
 
+// Chunks are inserted some at a time: the embedded database runs each statement on the event loop (its
+// search vectors and index included), and one statement for a 200-page document stalled every stream
+// for seconds.
+const CHUNKS_PER_STATEMENT = 25;
+
 /** How the database stores vectors: pgvector's `vector`, or `real[]` where the extension is missing. */
 export type VectorColumn = "vector" | "array";
 
@@ -32,21 +37,27 @@ export class ChunkStore {
     chunks: DocumentChunk[],
     language: TextLanguage,
   ) {
+    const batches: DocumentChunk[][] = [];
+    for (let start = 0; start < chunks.length; start += CHUNKS_PER_STATEMENT) {
+      batches.push(chunks.slice(start, start + CHUNKS_PER_STATEMENT));
+    }
     const written = this.prisma.$transaction([
       this.prisma.documentChunk.deleteMany({ where: { documentId: document.id } }),
-      this.prisma.documentChunk.createMany({
-        data: chunks.map((chunk) => ({
-          orgId: document.orgId,
-          userId: document.userId,
-          documentId: document.id,
-          ordinal: chunk.ordinal,
-          page: chunk.page,
-          section: chunk.section,
-          content: chunk.text,
-          tokenCount: chunk.tokenCount,
-          language,
-        })),
-      }),
+      ...batches.map((batch) =>
+        this.prisma.documentChunk.createMany({
+          data: batch.map((chunk) => ({
+            orgId: document.orgId,
+            userId: document.userId,
+            documentId: document.id,
+            ordinal: chunk.ordinal,
+            page: chunk.page,
+            section: chunk.section,
+            content: chunk.text,
+            tokenCount: chunk.tokenCount,
+            language,
+          })),
+        }),
+      ),
     ]);
     try {
       await written;

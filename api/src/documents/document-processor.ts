@@ -62,8 +62,21 @@ export class DocumentProcessor {
   private async process(job: ClaimedJob, signal: AbortSignal): Promise<void> {
     const { prisma, pool } = this.options;
     const document = await prisma.document.findFirst({ where: { id: job.documentId } });
-    const content = document && (await readDocumentFile(prisma, document.id));
-    if (!document || !content) return; // deleted meanwhile
+    if (!document) return; // deleted meanwhile
+    const content = await readDocumentFile(prisma, document.id);
+    if (content?.byteLength !== Number(document.sizeBytes)) {
+      // Its upload's process died before the whole file was stored.
+      await this.update(
+        document.id,
+        {
+          status: "FAILED",
+          errorCode: "DOCUMENT_INCOMPLETE",
+          error: "The upload did not finish; upload the file again.",
+        },
+        { stage: "DONE", done: 0, total: 0 },
+      );
+      return;
+    }
     await this.update(document.id, { status: "PROCESSING" }, { stage: "EXTRACTING", done: 0, total: 0 });
     const progress = this.throttledProgress(document.id);
     let extracted: Awaited<ReturnType<ExtractionPool["extract"]>>;

@@ -43,8 +43,8 @@ const MAX_FILENAME_LENGTH = 255;
  * A person's documents: upload (stored with its first job in one transaction), list, rename, delete.
  * Every query runs as the request's identity, so row-level security shows each person only their own.
  */
-/** How long storing an upload (document, file, job) may take. */
-const UPLOAD_TRANSACTION_MS = 120_000;
+/** When the job of an upload whose process died on the way comes due (and finds its file incomplete). */
+const UNFINISHED_UPLOAD_MS = 10 * 60_000;
 
 export class DocumentService {
   constructor(
@@ -78,40 +78,58 @@ export class DocumentService {
     const type = detectType(bytes, filename);
     await this.assertQuota(userId, bytes.byteLength);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const document = await this.audit.change(
-      async (tx) => {
-        const created = await tx.document.create({
-          data: {
-            orgId,
-            userId,
-            scope: input.scope,
-            chatId,
-            filename,
-            mimeType: type.mimeType,
-            kind: type.kind,
-            sizeBytes: BigInt(bytes.byteLength),
-            sha256,
-            progress: { stage: "QUEUED", done: 0, total: 0 },
-          },
-        });
-        await writeDocumentFile(tx, { documentId: created.id, orgId, userId, bytes });
-        await tx.documentJob.create({ data: { documentId: created.id, orgId, kind: "process" } });
-        return created;
-      },
-      // Named by id and type only: a file name can be content too.
-      (created) => ({
-        action: "document.uploaded",
-        target: { type: "document", id: created.id },
-        changes: {
-          scope: { after: created.scope },
-          kind: { after: created.kind },
-          sizeBytes: { after: bytes.byteLength },
+    // The document and its job first (the job not due yet), then the file part by part, each part its
+    // own statement — a transaction around 20 MB would hold the embedded database's one connection for
+    // seconds, and everyone's requests with it — then the job is made due. An upload that fails on the
+    // way is deleted; one whose process died is found incomplete when its job comes due (FAILED).
+    const document = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.document.create({
+        data: {
+          orgId,
+          userId,
+          scope: input.scope,
+          chatId,
+          filename,
+          mimeType: type.mimeType,
+          kind: type.kind,
+          sizeBytes: BigInt(bytes.byteLength),
+          sha256,
+          progress: { stage: "QUEUED", done: 0, total: 0 },
         },
-      }),
-      // The file goes in slices (document-files.ts): writing 20 MB under load takes longer than
-      // Prisma's 5 s default, and the document, its file and its job are stored together or not at all.
-      { timeoutMs: UPLOAD_TRANSACTION_MS },
-    );
+      });
+      await tx.documentJob.create({
+        data: {
+          documentId: created.id,
+          orgId,
+          kind: "process",
+          runAt: new Date(Date.now() + UNFINISHED_UPLOAD_MS),
+        },
+      });
+      return created;
+    });
+    try {
+      await writeDocumentFile(this.prisma, { documentId: document.id, orgId, userId, bytes });
+      await this.audit.change(
+        (tx) =>
+          tx.documentJob.update({
+            where: { documentId_kind: { documentId: document.id, kind: "process" } },
+            data: { runAt: new Date() },
+          }),
+        // Named by id and type only: a file name can be content too.
+        {
+          action: "document.uploaded",
+          target: { type: "document", id: document.id },
+          changes: {
+            scope: { after: document.scope },
+            kind: { after: document.kind },
+            sizeBytes: { after: bytes.byteLength },
+          },
+        },
+      );
+    } catch (error) {
+      await this.prisma.document.deleteMany({ where: { id: document.id } }).catch(() => {});
+      throw error;
+    }
     this.jobs.wake();
     return document;
   }

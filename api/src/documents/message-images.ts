@@ -3,7 +3,7 @@ import { isUuid } from "../db/uuid.js";
 import { BadInputError, NotFoundError } from "../errors/app-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ChatTurn, ProviderId } from "../providers/types.js";
-import { readDocumentFile } from "./document-files.js";
+import { readDocumentFileBase64 } from "./document-files.js";
 
 // Images sent with a message: checked when it is sent, then given to the model with each of its turns —
 // inline where the model reads images, else as the text OCR recognised in them.
@@ -128,12 +128,8 @@ export class MessageImages {
         });
         if (!document) continue;
         if (model.vision && Number(document.sizeBytes) <= limit) {
-          const file = await readDocumentFile(this.prisma, id);
-          if (file)
-            images.push({
-              mimeType: document.mimeType,
-              base64: Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString("base64"),
-            });
+          const base64 = await readDocumentFileBase64(this.prisma, id);
+          if (base64) images.push({ mimeType: document.mimeType, base64 });
           continue;
         }
         asText = true;

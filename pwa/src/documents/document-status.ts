@@ -124,6 +124,7 @@ const documentCodes = new Set([
   "DOCUMENT_EMPTY",
   "DOCUMENT_ENCRYPTED",
   "DOCUMENT_TOO_MANY_PAGES",
+  "DOCUMENT_INCOMPLETE",
   "NOT_FOUND",
   "NETWORK",
 ]);

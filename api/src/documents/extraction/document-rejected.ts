@@ -4,7 +4,8 @@ export type DocumentRejectionCode =
   | "DOCUMENT_ENCRYPTED"
   | "DOCUMENT_TOO_LARGE"
   | "DOCUMENT_TOO_MANY_PAGES"
-  | "DOCUMENT_EMPTY";
+  | "DOCUMENT_EMPTY"
+  | "DOCUMENT_INCOMPLETE";
 
 /**
  * The uploaded file cannot be turned into text, for a reason the uploader can act on. The message is a
@@ -33,4 +34,5 @@ const rejectionCodes: ReadonlySet<string> = new Set<DocumentRejectionCode>([
   "DOCUMENT_TOO_LARGE",
   "DOCUMENT_TOO_MANY_PAGES",
   "DOCUMENT_EMPTY",
+  "DOCUMENT_INCOMPLETE",
 ]);

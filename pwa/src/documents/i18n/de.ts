@@ -67,6 +67,7 @@ export const documentsDe: DocumentsDictionary = {
     DOCUMENT_ENCRYPTED:
       "Die Datei ist mit einem Passwort geschützt. Entfernen Sie den Schutz und laden Sie sie erneut hoch.",
     DOCUMENT_TOO_MANY_PAGES: "Die Datei hat zu viele Seiten. Teilen Sie sie in kleinere Dateien auf.",
+    DOCUMENT_INCOMPLETE: "Das Hochladen wurde nicht abgeschlossen. Laden Sie die Datei erneut hoch.",
     STORAGE_QUOTA_EXCEEDED_LIMIT:
       "Ihre Dokumente dürfen zusammen {{ quota }} belegen, {{ used }} sind belegt. Löschen Sie Dokumente, die Sie nicht mehr brauchen.",
     NOT_FOUND: "Das Dokument oder sein Chat existiert nicht mehr.",

@@ -63,6 +63,7 @@ export const documentsEn = {
     DOCUMENT_EMPTY: "The file contains no text that could be read.",
     DOCUMENT_ENCRYPTED: "The file is protected by a password. Remove the protection and upload it again.",
     DOCUMENT_TOO_MANY_PAGES: "The file has too many pages. Split it into smaller files.",
+    DOCUMENT_INCOMPLETE: "The upload did not finish. Upload the file again.",
     STORAGE_QUOTA_EXCEEDED_LIMIT:
       "Your documents may take up {{ quota }} in all, and {{ used }} is used. Delete documents you no longer need.",
     NOT_FOUND: "The document or its chat no longer exists.",
