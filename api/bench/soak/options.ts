@@ -21,9 +21,10 @@
 //   SOAK_DELAY_MS            SHUTDOWN_DELAY_MS of the APIs (default 2000): the load balancer polls /readyz
 //                            every 300 ms, so it has stopped routing to a replica before that one drains
 //   SOAK_SIGTERM_AT          SIGTERM to replica B (then restarted) once this share of the messages is sent
-//                            (default 0.35; of the messages still expected: users who could not sign in
+//                            (default 0.65; of the messages still expected: users who could not sign in
 //                            send none)
-//   SOAK_REDIS_RESTART_AT    the soak's Redis is restarted once this share is sent (default 0.65)
+//   SOAK_REDIS_RESTART_AT    the soak's Redis is restarted once this share is sent (default 0.35). The two
+//                            faults come one after the other, in the order of their shares
 //   SOAK_REDIS_DOWN_MS       how long Redis stays down (default 1000)
 //   SOAK_REDIS_PERSIST       1: Redis keeps its data across the restart (appendfsync always); default 0:
 //                            it comes back empty, like a Redis without persistence or a failover
@@ -94,8 +95,10 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   stallMs: 0,
   graceMs: 3_000,
   delayMs: 2_000,
-  sigtermAt: 0.35,
-  redisRestartAt: 0.65,
+  // The short fault first: draining and restarting a replica takes ten seconds on a busy 2-core
+  // machine, and a small soak's users may finish meanwhile — a fault after it then never happened.
+  sigtermAt: 0.65,
+  redisRestartAt: 0.35,
   redisDownMs: 1_000,
   redisPersist: false,
   answerTimeoutMs: 45_000,

@@ -184,7 +184,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           log(`${name} failed`);
         }
       };
-      if (await reached(options.sigtermAt, "SIGTERM to replica B")) {
+      const sigterm = async () => {
+        if (!(await reached(options.sigtermAt, "SIGTERM to replica B"))) return;
         const event = chaosEvent();
         log(`SIGTERM to replica B (${event.answersInProgress} answers in progress)`);
         await step("SIGTERM and restart of replica B", async () => {
@@ -194,15 +195,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             `replica B drained in ${(outcome.drainMs / 1000).toFixed(1)} s (exit ${outcome.exitCode}); B2 ready`,
           );
         });
-      }
-      if (await reached(options.redisRestartAt, "Redis restart")) {
+      };
+      const redisRestart = async () => {
+        if (!(await reached(options.redisRestartAt, "Redis restart"))) return;
         const event = chaosEvent();
         log(`restarting Redis (${event.answersInProgress} answers in progress)`);
         await step("Redis restart", async () => {
           await redis.restart(options.redisDownMs);
           result.redisRestart = { ...event, downMs: options.redisDownMs };
         });
-      }
+      };
+      // One after the other (a replica does not start while Redis is down), in the order of their shares.
+      const faults = [
+        { at: options.sigtermAt, run: sigterm },
+        { at: options.redisRestartAt, run: redisRestart },
+      ].sort((a, b) => a.at - b.at);
+      for (const fault of faults) await fault.run();
       return result;
     })();
     const ticker = setInterval(
