@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +8,7 @@ import { CREATE_CHAT, SEND_MESSAGE, type SendResult } from "../test/support/chat
 import { startAnnouncingProcess } from "../test/support/env-handshake.js";
 import { graphqlAt, signUp } from "../test/support/graphql-at.js";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/postgres.js";
+import { benchApiEnv } from "./bench-api-env.js";
 
 const MODEL = "gpt-4.1-mini";
 const SHORT_ANSWER = Array.from({ length: 40 }, (_, index) => `wort${index}`).join(" ");
@@ -48,14 +48,7 @@ const apiEnv = {
   ...providerEnv,
   ...(cpuProfileDir ? { SHUTDOWN_GRACE_MS: "0" } : {}),
   ...databaseEnv,
-  NODE_ENV: "production",
-  JWT_SECRET: randomBytes(32).toString("hex"),
-  ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-  LOG_LEVEL: "error",
-  PWA_DIST: "/nonexistent",
-  // One bench user sends hundreds of messages a minute.
-  RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000",
-  RATE_LIMIT_MESSAGES_PER_MINUTE: "1000000",
+  ...benchApiEnv(),
 };
 const startApi = () =>
   startApiProcess(apiEnv, undefined, [
